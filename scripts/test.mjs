@@ -1,0 +1,246 @@
+// @ts-check
+/**
+ * `npm test`: the whole suite, in order — lint, type-check, build, unit tests (plain Node), package the
+ * .vsix, the extension-host suite in a real VS Code, then the UI journeys in that VS Code with the
+ * packaged .vsix installed as a user would. Ends with one line: `N passed, N failed`.
+ *
+ * Each step that is a single check (lint, type-check, build, package) counts as one test; the unit
+ * tests, the extension-host tests and the journeys count one each. A step that cannot run because an
+ * earlier one failed is reported and counted as failed, never silently skipped.
+ *
+ *   node scripts/test.mjs                 everything
+ *   node scripts/test.mjs --only unit     lint, type-check, build, unit tests
+ *   node scripts/test.mjs --only vscode   build, package, extension-host suite, journeys
+ *
+ * Artifacts of failures (screenshots, extension host logs) go to test-results/ and their paths are printed.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { chromiumPath, CHROMIUM_ARGS, installVsix, startServer, tempDir } from './vscode-host.mjs';
+import { ensureHost } from './host-install.mjs';
+
+const root = join(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const onlyIdx = process.argv.indexOf('--only');
+const only = onlyIdx >= 0 ? process.argv[onlyIdx + 1] : 'all';
+const results = join(root, 'test-results');
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+/** @type {string[]} */
+const failures = [];
+
+/** @param {string} name @param {boolean} ok @param {string} [detail] */
+function count(name, ok, detail) {
+  if (ok) passed++;
+  else {
+    failed++;
+    failures.push(detail ? `${name}: ${detail}` : name);
+  }
+}
+
+/**
+ * Runs a command, streaming its output; resolves with its exit code and captured output.
+ * @param {string} cmd @param {string[]} args @param {{ env?: NodeJS.ProcessEnv, quiet?: boolean }} [opts]
+ */
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (/** @type {Buffer} */ b) => {
+      out += b.toString();
+      if (!opts.quiet) process.stdout.write(b);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', (err) => resolve({ code: 1, out: out + String(err) }));
+    child.on('exit', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+/** @param {string} title */
+function heading(title) {
+  console.log(`\n━━ ${title} ${'━'.repeat(Math.max(0, 70 - title.length))}`);
+}
+
+const npx = (/** @type {string} */ bin) => join(root, 'node_modules', '.bin', bin);
+
+/** A step that is one check: passes when the command exits 0. */
+async function step(/** @type {string} */ name, /** @type {string} */ cmd, /** @type {string[]} */ args) {
+  heading(name);
+  const started = Date.now();
+  const { code } = /** @type {{code:number}} */ (await run(cmd, args));
+  console.log(`${code === 0 ? '✔' : '✘'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  count(name, code === 0, code === 0 ? undefined : `exit code ${code}`);
+  return code === 0;
+}
+
+async function unitTests() {
+  heading('unit tests (node --test)');
+  const tap = join(results, 'unit.tap');
+  const unitDir = join(root, 'out', 'test', 'unit');
+  if (!existsSync(unitDir)) {
+    count('unit tests', false, 'no unit tests were built (out/test/unit is missing)');
+    return;
+  }
+  /** @type {string[]} */
+  const files = [];
+  const walk = (/** @type {string} */ d) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (n.endsWith('.test.js')) files.push(relative(root, p));
+    }
+  };
+  walk(unitDir);
+  const { code } = /** @type {{code:number}} */ (
+    await run(process.execPath, [
+      '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files.sort(),
+    ])
+  );
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const num = (/** @type {string} */ key) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  const p = num('pass');
+  const f = num('fail') + num('cancelled');
+  const s = num('skipped') + num('todo');
+  passed += p;
+  failed += f;
+  skipped += s;
+  if (f > 0) failures.push(`${f} unit test(s) failed (see ${relative(root, tap)})`);
+  if (p + f === 0) count('unit tests', false, 'the unit test run executed no test');
+  else if (code !== 0 && f === 0) count('unit tests', false, `node --test exited with ${code}`);
+  console.log(`unit: ${p} passed, ${f} failed${s ? `, ${s} skipped` : ''}`);
+}
+
+/** Copies the extension host and Simul logs of a run into test-results/, returns where they went. */
+function keepLogs(/** @type {string} */ userDataDir, /** @type {string} */ label) {
+  const dest = join(results, `${label}-logs`);
+  const logs = join(userDataDir, 'logs');
+  if (!existsSync(logs)) return undefined;
+  cpSync(logs, dest, { recursive: true });
+  return dest;
+}
+
+async function launchBrowser() {
+  const { chromium } = require('playwright-core');
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+}
+
+async function extensionHostSuite() {
+  heading('extension-host suite (real VS Code: code-server, dev host)');
+  const resultsFile = join(results, 'suite-results.json');
+  const server = await startServer({ folder: join(root, 'test', 'fixtures', 'workspace'), env: { SIMUL_TEST_RESULTS: resultsFile } });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const devPath = `vscode-remote://127.0.0.1:${server.port}${root}`;
+    const testsPath = `vscode-remote://127.0.0.1:${server.port}${join(root, 'out', 'test', 'suite', 'index.js')}`;
+    await page.goto(server.url([['extensionDevelopmentPath', devPath], ['extensionTestsPath', testsPath]]));
+    const deadline = Date.now() + 5 * 60_000;
+    while (!existsSync(resultsFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    if (!existsSync(resultsFile)) {
+      const shot = join(results, 'suite-timeout.png');
+      await page.screenshot({ path: shot }).catch(() => undefined);
+      const logs = keepLogs(server.userDataDir, 'suite');
+      count('extension-host suite', false, `no results within 5 minutes; screenshot ${shot}; logs ${logs}`);
+      return;
+    }
+    /** @type {{ results: { title: string, state: string, durationMs: number, error?: string }[] }} */
+    const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    if (report.results.length === 0) count('extension-host suite', false, 'it ran no test');
+    for (const r of report.results) {
+      if (r.state === 'pending') {
+        skipped++;
+        console.log(`- ${r.title} (skipped)`);
+        continue;
+      }
+      console.log(`${r.state === 'passed' ? '✔' : '✘'} ${r.title} (${r.durationMs} ms)`);
+      if (r.error) console.log(r.error.split('\n').map((l) => `    ${l}`).join('\n'));
+      count(`extension host: ${r.title}`, r.state === 'passed', r.error?.split('\n')[0]);
+    }
+    if (report.results.some((r) => r.state === 'failed')) {
+      const logs = keepLogs(server.userDataDir, 'suite');
+      console.log(`extension host logs kept in ${logs}`);
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+  }
+}
+
+async function uiJourneys(/** @type {string} */ vsix) {
+  heading('UI journeys (real VS Code with the packaged .vsix installed)');
+  const extensionsDir = tempDir('simul-ext-');
+  console.log((await installVsix(vsix, extensionsDir)).trim());
+  const server = await startServer({ folder: join(root, 'test', 'fixtures', 'workspace'), extensionsDir });
+  const browser = await launchBrowser();
+  /** @type {{ journeys: { name: string, run: (ctx: unknown) => Promise<void> }[], openWorkbench: (page: unknown, url: string) => Promise<void> }} */
+  const mod = require(join(root, 'out', 'test', 'journeys', 'index.js'));
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    /** @type {string[]} */
+    const consoleErrors = [];
+    page.on('console', (/** @type {{ type(): string, text(): string }} */ m) => {
+      if (m.type() === 'error' && /simul/i.test(m.text())) consoleErrors.push(m.text());
+    });
+    await mod.openWorkbench(page, server.url());
+    for (const journey of mod.journeys) {
+      const started = Date.now();
+      const slug = journey.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+      try {
+        await journey.run({ page, workbenchUrl: server.url(), artifactsDir: results, log: (/** @type {string} */ l) => console.log(`    ${l}`) });
+        console.log(`✔ ${journey.name} (${Date.now() - started} ms)`);
+        count(`journey: ${journey.name}`, true);
+      } catch (err) {
+        const shot = join(results, `${slug}.png`);
+        await page.screenshot({ path: shot }).catch(() => undefined);
+        const logs = keepLogs(server.userDataDir, slug);
+        console.log(`✘ ${journey.name} (${Date.now() - started} ms)\n    ${String(/** @type {Error} */ (err)?.stack ?? err).split('\n').join('\n    ')}`);
+        console.log(`    screenshot: ${shot}\n    extension host logs: ${logs}`);
+        count(`journey: ${journey.name}`, false, `${String(/** @type {Error} */ (err)?.message ?? err).split('\n')[0]} — screenshot ${shot}`);
+      }
+    }
+    if (consoleErrors.length) console.log(`webview console errors seen:\n  ${consoleErrors.join('\n  ')}`);
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+  }
+}
+
+const started = Date.now();
+try {
+  if (only === 'all' || only === 'unit') {
+    await step('lint', npx('eslint'), ['--max-warnings', '0', '.']);
+    await step('type-check', 'npm', ['run', '--silent', 'typecheck']);
+  }
+  const built = await step('build', process.execPath, [join(root, 'scripts', 'build.mjs')]);
+  if (only === 'all' || only === 'unit') {
+    if (built) await unitTests();
+    else count('unit tests', false, 'not run: the build failed');
+  }
+  if (only === 'all' || only === 'vscode') {
+    const packaged = built && (await step('package .vsix', process.execPath, [join(root, 'scripts', 'package.mjs')]));
+    if (packaged) {
+      heading('real VS Code host');
+      await ensureHost();
+      await extensionHostSuite().catch((err) => count('extension-host suite', false, String(err?.stack ?? err)));
+      const vsix = readdirSync(join(root, 'out')).find((f) => f.endsWith('.vsix'));
+      if (vsix) await uiJourneys(join(root, 'out', vsix)).catch((err) => count('UI journeys', false, String(err?.stack ?? err)));
+      else count('UI journeys', false, 'no .vsix in out/');
+    } else count('real VS Code suites', false, 'not run: build or packaging failed');
+  }
+} catch (err) {
+  count('test run', false, String(/** @type {Error} */ (err)?.stack ?? err));
+}
+
+heading('summary');
+if (failures.length) console.log(`failures:\n  ${failures.join('\n  ')}`);
+console.log(`took ${((Date.now() - started) / 1000).toFixed(0)} s; artifacts in ${relative(process.cwd(), results) || '.'}`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);

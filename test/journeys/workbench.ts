@@ -1,0 +1,89 @@
+/**
+ * Helpers for driving the real VS Code workbench in Chromium: the command palette, and the nested
+ * iframes a webview's page lives in.
+ */
+import type { Frame, Page } from 'playwright-core';
+
+/** What a journey gets to work with. */
+export interface JourneyContext {
+  readonly page: Page;
+  /** The workbench URL of the running VS Code (127.0.0.1). */
+  readonly workbenchUrl: string;
+  /** Where to keep artifacts (screenshots, logs). */
+  readonly artifactsDir: string;
+  /** Prints a line under the journey's name. */
+  log(line: string): void;
+}
+
+export interface Journey {
+  readonly name: string;
+  run(ctx: JourneyContext): Promise<void>;
+}
+
+/** Polls `check` until it returns a value other than undefined/false; fails with `what` after `ms`. */
+export async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${ms} ms waiting until ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+}
+
+/** Loads the workbench and waits until it is ready for input. */
+export async function openWorkbench(page: Page, url: string): Promise<void> {
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await page.waitForSelector('.part.statusbar', { timeout: 60_000 });
+}
+
+/**
+ * Runs a command the way a person does: F1, type its title, Enter. The palette lists the commands known
+ * when it opens; right after start-up an installed extension's contributions may not be there yet, so a
+ * palette without the command is closed and opened again (as a person would), until `ms` runs out.
+ */
+export async function runCommand(page: Page, title: string, ms = 30_000): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  const deadline = Date.now() + ms;
+  while (true) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 3_000 });
+      break;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`the command palette never listed "${title}": ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
+/**
+ * Finds the webview frame (VS Code nests the page two iframes deep) that holds `selector` and whose body
+ * says it is shown in `location` ('panel' or 'view').
+ */
+export async function findWebviewFrame(page: Page, selector: string, location: 'panel' | 'view', ms = 30_000): Promise<Frame> {
+  return until(async () => {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      try {
+        const here = await frame.$(`body[data-location="${location}"] ${selector}`);
+        if (here) return frame;
+      } catch {
+        /* the frame navigated while we looked */
+      }
+    }
+    return undefined;
+  }, `a webview frame shown in the ${location} holds ${selector}`, ms);
+}

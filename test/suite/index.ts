@@ -1,0 +1,41 @@
+/**
+ * Entry point of the extension-host suite: VS Code loads this module inside its real extension host
+ * (`extensionTestsPath`) and awaits `run()`. The same contract serves code-server (`npm test`) and
+ * `@vscode/test-electron` (`npm run test:electron`).
+ *
+ * Results leave the extension host through a JSON file named by $SIMUL_TEST_RESULTS, since nothing comes
+ * back through the browser; `run()` also rejects when a test failed, which is what test-electron reads.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+
+export interface SuiteResult {
+  title: string;
+  state: 'passed' | 'failed' | 'pending';
+  durationMs: number;
+  error?: string;
+}
+
+export async function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec' });
+  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+    mocha.addFile(join(__dirname, file));
+  }
+  const results: SuiteResult[] = [];
+  const failures = await new Promise<number>((resolve, reject) => {
+    try {
+      const runner = mocha.run((failed) => resolve(failed));
+      runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration ?? 0 }));
+      runner.on('pending', (t) => results.push({ title: t.fullTitle(), state: 'pending', durationMs: 0 }));
+      runner.on('fail', (t, err: Error) =>
+        results.push({ title: t.fullTitle(), state: 'failed', durationMs: t.duration ?? 0, error: String(err?.stack ?? err) }),
+      );
+    } catch (err) {
+      reject(err);
+    }
+  });
+  const out = process.env.SIMUL_TEST_RESULTS;
+  if (out) writeFileSync(out, JSON.stringify({ finished: true, results }, null, 2));
+  if (failures > 0) throw new Error(`${failures} extension-host test(s) failed`);
+}
