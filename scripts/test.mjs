@@ -118,13 +118,26 @@ async function unitTests() {
   console.log(`unit: ${p} passed, ${f} failed${s ? `, ${s} skipped` : ''}`);
 }
 
-/** Copies the extension host and Simul logs of a run into test-results/, returns where they went. */
+/**
+ * Copies a run's logs (the extension host's `remoteexthost.log`, Simul's own log, the server's) into
+ * test-results/ before the run's profile is deleted; returns the extension host log's path, or the folder.
+ */
 function keepLogs(/** @type {string} */ userDataDir, /** @type {string} */ label) {
   const dest = join(results, `${label}-logs`);
   const logs = join(userDataDir, 'logs');
-  if (!existsSync(logs)) return undefined;
+  if (!existsSync(logs)) return `(no logs were written under ${logs})`;
   cpSync(logs, dest, { recursive: true });
-  return dest;
+  /** @type {string | undefined} */
+  let exthost;
+  const walk = (/** @type {string} */ d) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (n === 'remoteexthost.log' || n === 'exthost.log') exthost ??= p;
+    }
+  };
+  walk(dest);
+  return exthost ?? dest;
 }
 
 async function launchBrowser() {
@@ -178,7 +191,10 @@ async function uiJourneys(/** @type {string} */ vsix) {
   heading('UI journeys (real VS Code with the packaged .vsix installed)');
   const extensionsDir = tempDir('simul-ext-');
   console.log((await installVsix(vsix, extensionsDir)).trim());
-  const server = await startServer({ folder: join(root, 'test', 'fixtures', 'workspace'), extensionsDir });
+  const server = await startServer({ folder: join(root, 'test', 'fixtures', 'workspace'), extensionsDir }).catch((err) => {
+    rmSync(extensionsDir, { recursive: true, force: true });
+    throw err;
+  });
   const browser = await launchBrowser();
   /** @type {{ journeys: { name: string, run: (ctx: unknown) => Promise<void> }[], openWorkbench: (page: unknown, url: string) => Promise<void> }} */
   const mod = require(join(root, 'out', 'test', 'journeys', 'index.js'));
@@ -210,6 +226,7 @@ async function uiJourneys(/** @type {string} */ vsix) {
   } finally {
     await browser.close().catch(() => undefined);
     await server.stop();
+    rmSync(extensionsDir, { recursive: true, force: true });
   }
 }
 

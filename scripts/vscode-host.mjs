@@ -7,7 +7,7 @@
  * then checks it is gone, escalating to SIGKILL. Nothing is ever killed by name.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,8 +102,10 @@ export async function installVsix(vsix, extensionsDir) {
 export async function startServer(opts) {
   const host = await ensureHost();
   const port = opts.port ?? (await freePort());
-  const userDataDir = opts.userDataDir ?? tempDir('simul-user-');
-  const extensionsDir = opts.extensionsDir ?? tempDir('simul-ext-');
+  /** Folders this call created: removed again once the server has stopped. */
+  const owned = /** @type {string[]} */ ([]);
+  const userDataDir = opts.userDataDir ?? owned[owned.push(tempDir('simul-user-')) - 1];
+  const extensionsDir = opts.extensionsDir ?? owned[owned.push(tempDir('simul-ext-')) - 1];
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const settings = { ...QUIET_SETTINGS, ...(opts.trust ? { 'security.workspace.trust.enabled': true } : {}), ...opts.settings };
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -150,6 +152,7 @@ export async function startServer(opts) {
     }
     if (Date.now() > deadline) {
       await stopGroup(pid);
+      for (const dir of owned) rmSync(dir, { recursive: true, force: true });
       throw new Error(`code-server did not answer on ${origin} within 60 s:\n${out.slice(-4000)}`);
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -168,7 +171,10 @@ export async function startServer(opts) {
       return u;
     },
     output: () => out,
-    stop: () => stopGroup(pid),
+    async stop() {
+      await stopGroup(pid);
+      for (const dir of owned) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
