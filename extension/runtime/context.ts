@@ -1,0 +1,338 @@
+/**
+ * The cancellation tree. Every {@link Runtime}, {@link TaskGroup}, {@link Task} and {@link CancelScope} is a
+ * {@link Context}: a node that can be cancelled, whose cancellation reaches every node below it except shielded ones.
+ *
+ * Why a home-made tree rather than AbortSignals: creating an AbortSignal costs about 160× a plain object and
+ * `AbortSignal.any` about 1,000×, and every task needs one. So the tree is plain objects linked intrusively
+ * (no arrays, no Sets: O(1) link/unlink without allocation), and an AbortSignal is made only when someone asks for
+ * {@link Context.signal}.
+ *
+ *     Runtime ── TaskGroup ── Task ── CancelScope ── Task ...
+ *        │                      └──── TaskGroup ...
+ *        └── Task (background)
+ */
+import type { Clock } from './clock';
+import { CancelledError, isCancelledError } from './errors';
+import { currentContext } from './async-context';
+
+/** What can cancel a wait: a runtime context (task, group, scope, runtime) or a foreign `AbortSignal`. */
+export type CancelSource = Context | AbortSignal;
+
+/** What kind of node a {@link Context} is. */
+export type ContextKind = 'runtime' | 'group' | 'task' | 'scope';
+
+/** The services a node needs from the runtime it lives in. Implemented by {@link Runtime}. @internal */
+export interface RuntimeHost {
+  readonly clock: Clock;
+  /** True while someone listens to task-tree changes: nodes then report their changes. */
+  _track: boolean;
+  _noteChange(node: Context): void;
+  _stamp(): number;
+  /** Hands an error that has no other place to go to the runtime's reporter. */
+  reportError(error: unknown, source?: Context): void;
+}
+
+/**
+ * Something waiting that must be woken when its context is cancelled (a {@link Waiter}).
+ * Linked intrusively into the context's wait list. @internal
+ */
+export interface CancelLink {
+  _cprev: CancelLink | null;
+  _cnext: CancelLink | null;
+  _node: Context | null;
+  _cancel(error: CancelledError): void;
+}
+
+let nextId = 1;
+let defaultHost: (() => Context) | null = null;
+
+/** @internal Called once by runtime.ts: how to reach the default runtime without an import cycle. */
+export function registerDefaultContext(get: () => Context): void {
+  defaultHost = get;
+}
+
+/** @internal The default runtime as a context. */
+export function defaultContext(): Context {
+  if (!defaultHost) throw new Error('Simul runtime: the default runtime is not registered; import from extension/runtime (index.ts), not from single files.');
+  return defaultHost();
+}
+
+/** @internal Bits of {@link Context._bits}. Subclasses use bits from 8 up. */
+export const enum NodeBits {
+  Cancelled = 1,
+  CancelCalled = 2,
+  Shield = 4,
+}
+
+/** @internal Rarely used parts of a node, allocated on first use to keep nodes small (GC dominates spawning). */
+interface NodeExtras {
+  ac: AbortController | null;
+  ext: AbortSignal | null;
+  extListener: (() => void) | null;
+}
+
+/**
+ * A node of the cancellation tree: a runtime, task group, task or cancel scope. Pass one to any waiting function of
+ * the runtime (`sleep(ms, task)`, `lock.acquire(task)`, ...) and the wait ends with a {@link CancelledError} as soon
+ * as the node is cancelled.
+ */
+export abstract class Context {
+  /** Unique, increasing id (0 is never used: the step observer uses 0 for "no task"). */
+  readonly id: number;
+  /** @internal */ _name: string | undefined;
+  /** @internal */ _parent: Context | null;
+  /** @internal */ _rt: RuntimeHost;
+  // Children, linked intrusively, newest first. Invariant: a node is in its parent's list exactly while it is live.
+  /** @internal */ _first: Context | null = null;
+  /** @internal */ _prev: Context | null = null;
+  /** @internal */ _next: Context | null = null;
+  // Invariant: the Cancelled bit is set iff cancel() was called on this node or on an ancestor with no shield in
+  // between; `_cancelError` is then the error of the node where it started.
+  /** @internal */ _bits: number;
+  /** @internal */ _cancelError: CancelledError | null = null;
+  /** @internal Waiters to wake on cancellation, linked through their _cprev/_cnext. */
+  _waiters: CancelLink | null = null;
+  /** @internal */ _x: NodeExtras | null = null;
+  /** When the node was created, on its runtime's clock (ms, rounded down). */
+  readonly startTime: number;
+
+  /** What kind of node this is. */
+  abstract get kind(): ContextKind;
+
+  constructor(parent: Context | null, rt: RuntimeHost | null, name: string | undefined, shield: boolean) {
+    this.id = nextId++;
+    this._name = name;
+    this._parent = parent;
+    let bits = shield ? NodeBits.Shield : 0;
+    if (parent !== null) {
+      this._rt = parent._rt;
+      const first = parent._first;
+      this._next = first;
+      if (first !== null) first._prev = this;
+      parent._first = this;
+      if ((parent._bits & NodeBits.Cancelled) !== 0 && !shield) {
+        bits |= NodeBits.Cancelled;
+        this._cancelError = parent._cancelError;
+      }
+    } else {
+      this._rt = rt!;
+    }
+    this._bits = bits;
+    this.startTime = this._rt._stamp();
+  }
+
+  /** The name given at creation, or a generated one. */
+  get name(): string {
+    return this._name ?? `${this.kind} #${this.id}`;
+  }
+
+  /** The parent node (null for a runtime). */
+  get parent(): Context | null {
+    return this._parent;
+  }
+
+  /** Whether this node is cancelled (itself, or an unshielded ancestor). */
+  get cancelled(): boolean {
+    return (this._bits & NodeBits.Cancelled) !== 0;
+  }
+
+  /** Whether `cancel()` was called on this very node (or its own deadline passed). */
+  get cancelCalled(): boolean {
+    return (this._bits & NodeBits.CancelCalled) !== 0;
+  }
+
+  /** Why it was cancelled (`undefined` while not cancelled). */
+  get cancelReason(): unknown {
+    return this._cancelError?.reason;
+  }
+
+  /** Whether cancellation from above stops at this node. */
+  get shield(): boolean {
+    return (this._bits & NodeBits.Shield) !== 0;
+  }
+
+  /** The nearest task at or above this node, or null (used to say which task a wake-up belongs to). */
+  get ownerTask(): Context | null {
+    if (this.kind === 'task') return this;
+    let node = this._parent;
+    while (node !== null && node.kind !== 'task') node = node._parent;
+    return node;
+  }
+
+  /**
+   * An AbortSignal that aborts (with a {@link CancelledError}) when this node is cancelled: hand it to `fetch`,
+   * streams, child processes. Created on first use; cost-free when nobody asks.
+   */
+  get signal(): AbortSignal {
+    const x = (this._x ??= { ac: null, ext: null, extListener: null });
+    let ac = x.ac;
+    if (ac === null) {
+      ac = x.ac = new AbortController();
+      if ((this._bits & NodeBits.Cancelled) !== 0) ac.abort(this._cancelError);
+    }
+    return ac.signal;
+  }
+
+  /** Throws this node's {@link CancelledError} if it is cancelled. A cheap way to stop long synchronous loops. */
+  throwIfCancelled(): void {
+    if ((this._bits & NodeBits.Cancelled) !== 0) throw this._cancelError;
+  }
+
+  /**
+   * Cancels this node and everything below it (except shielded parts). Waits in progress end with a
+   * {@link CancelledError} carrying `reason`. Calling it again does nothing.
+   */
+  cancel(reason?: unknown): void {
+    const bits = this._bits;
+    if ((bits & NodeBits.CancelCalled) !== 0) return;
+    this._bits = bits | NodeBits.CancelCalled;
+    if ((bits & NodeBits.Cancelled) !== 0) return;
+    cancelTree(this, new CancelledError(reason ?? `${this.kind} "${this.name}" was cancelled`));
+  }
+
+  /**
+   * @internal Cancels like a parent would: the node is cancelled, but not "cancel called", so its scope does not
+   * swallow the resulting CancelledError (it keeps propagating, as cancellation from outside must).
+   */
+  _cancelFromOutside(reason: unknown): void {
+    if ((this._bits & NodeBits.Cancelled) !== 0) return;
+    cancelTree(this, new CancelledError(reason ?? `${this.kind} "${this.name}" was cancelled`));
+  }
+
+  /** @internal Follows an external AbortSignal until {@link _closeNode}. The listener is always removed. */
+  _follow(signal: AbortSignal): void {
+    if (signal.aborted) {
+      this._cancelFromOutside(reasonOfSignal(signal));
+      return;
+    }
+    const x = (this._x ??= { ac: null, ext: null, extListener: null });
+    x.ext = signal;
+    const listener = (x.extListener = () => this._cancelFromOutside(reasonOfSignal(signal)));
+    signal.addEventListener('abort', listener, { once: true });
+  }
+
+  /** @internal Unlinks this node from its parent and from any external signal. Idempotent. */
+  _closeNode(): void {
+    const x = this._x;
+    if (x !== null && x.ext !== null) {
+      x.ext.removeEventListener('abort', x.extListener!);
+      x.ext = null;
+      x.extListener = null;
+    }
+    const parent = this._parent;
+    if (parent === null) return;
+    const prev = this._prev;
+    const next = this._next;
+    if (prev !== null) prev._next = next;
+    else if (parent._first === this) parent._first = next;
+    else return; // already unlinked
+    if (next !== null) next._prev = prev;
+    this._prev = this._next = null;
+  }
+
+  /** @internal Whether the node is still linked in its parent (roots: always). */
+  get _linked(): boolean {
+    const parent = this._parent;
+    return parent === null || this._prev !== null || parent._first === this;
+  }
+
+  /** @internal */
+  _addWaiter(w: CancelLink): void {
+    const head = this._waiters;
+    w._cprev = null;
+    w._cnext = head;
+    if (head !== null) head._cprev = w;
+    this._waiters = w;
+    w._node = this;
+  }
+
+  /** @internal */
+  _removeWaiter(w: CancelLink): void {
+    const prev = w._cprev;
+    const next = w._cnext;
+    if (prev !== null) prev._cnext = next;
+    else this._waiters = next;
+    if (next !== null) next._cprev = prev;
+    w._cprev = w._cnext = null;
+    w._node = null;
+  }
+
+  /** @internal Live children, oldest first. */
+  _children(): Context[] {
+    const out: Context[] = [];
+    for (let c = this._first; c !== null; c = c._next) out.push(c);
+    return out.reverse();
+  }
+}
+
+/** The reason carried by an aborted signal, unwrapped if it is already one of our cancellations. */
+function reasonOfSignal(signal: AbortSignal): unknown {
+  const reason: unknown = signal.reason;
+  return reason instanceof CancelledError ? reason.reason : reason;
+}
+
+/** Marks `root` and its unshielded descendants cancelled, waking their waiters. Iterative: trees can be deep. */
+function cancelTree(root: Context, error: CancelledError): void {
+  const stack: Context[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node !== root && (node._bits & NodeBits.Cancelled) !== 0) continue;
+    node._bits |= NodeBits.Cancelled;
+    node._cancelError = error;
+    for (let c = node._first; c !== null; c = c._next) if ((c._bits & (NodeBits.Shield | NodeBits.Cancelled)) === 0) stack.push(c);
+    let w = node._waiters;
+    node._waiters = null;
+    while (w !== null) {
+      const next = w._cnext;
+      w._cprev = w._cnext = null;
+      w._node = null;
+      w._cancel(error);
+      w = next;
+    }
+    const ac = node._x?.ac;
+    if (ac) ac.abort(error);
+    if (node._rt._track) node._rt._noteChange(node);
+  }
+}
+
+/**
+ * The context a waiting function uses: the one passed (`null`: explicitly none, the wait cannot be cancelled),
+ * else the implicit current one (when {@link enableImplicitContext} is on), else none.
+ * @internal
+ */
+export function resolveSource(source: CancelSource | null | undefined): CancelSource | null {
+  if (source !== undefined) return source;
+  return currentContext() ?? null;
+}
+
+/** @internal The error a wait on `source` must end with right now, or null when it is not cancelled. */
+export function cancelledErrorOf(source: CancelSource | null): CancelledError | null {
+  if (source === null) return null;
+  if (source instanceof Context) return (source._bits & NodeBits.Cancelled) !== 0 ? source._cancelError : null;
+  if (!source.aborted) return null;
+  const reason: unknown = source.reason;
+  return reason instanceof CancelledError ? reason : new CancelledError(reason);
+}
+
+/** @internal The clock that times waits on `source`. */
+export function clockOf(source: CancelSource | null): Clock {
+  return source instanceof Context ? source._rt.clock : defaultContext()._rt.clock;
+}
+
+/**
+ * @internal Resolves a `parent` option: a context is used as is; an AbortSignal makes the new node a child of the
+ * implicit/default context that also follows the signal.
+ */
+export function resolveParent(parent: CancelSource | null | undefined): { context: Context; signal: AbortSignal | null } {
+  if (parent instanceof Context) return { context: parent, signal: null };
+  const context = currentContext() ?? defaultContext();
+  return { context, signal: parent ?? null };
+}
+
+/** @internal Whether an error ending a scope's body is the scope's own cancellation, which the scope may swallow. */
+export function isOwnCancellation(node: Context, error: unknown): boolean {
+  if (!isCancelledError(error) || (node._bits & NodeBits.CancelCalled) === 0) return false;
+  // If the cancellation also comes from above, it must keep propagating to the node that was cancelled.
+  const parent = node._parent;
+  return (node._bits & NodeBits.Shield) !== 0 || parent === null || (parent._bits & NodeBits.Cancelled) === 0;
+}
