@@ -1,0 +1,19 @@
+/**
+ * The app protocol, one module for both sides: the extension host imports it for the outbox and to
+ * validate what a webview sends; the webview bundle imports it for the page model and to validate what
+ * the host sends. Pure: no `vscode`, no DOM, no Node built-ins. See docs/protocol.md.
+ *
+ * - `messages.ts`      the message catalogue, the version, the limits
+ * - `validate.ts`      validators for every message, both directions (never throw)
+ * - `control-tree.ts`  a control tree that applies frames whole or not at all
+ * - `echo-guard.ts`    the echo rule: the host's echo does not overwrite what the user is typing
+ * - `page-model.ts`    the webview side: frames in order, acks, resync, event seqs
+ * - `outbox.ts`        the host side: coalescing, one frame per tick, ack window, snapshots
+ */
+
+export * from './messages';
+export * from './validate';
+export * from './control-tree';
+export * from './echo-guard';
+export * from './page-model';
+export * from './outbox';
