@@ -5,6 +5,8 @@ import {
   type HandlerTiming,
   validateDemoToHost,
 } from '../protocol/demo-protocol';
+import { createRuntime, type Runtime, sleep, type Task } from '../runtime';
+import type { ErrorReporter } from './error-reporter';
 import { renderWebviewHtml, type WebviewLocation } from './webview-html';
 
 /** How long the demo's async click handler waits before it answers. */
@@ -15,8 +17,9 @@ const MAX_TIMINGS = 20;
 
 /**
  * The demo app behind one webview: a button whose async handler waits, then updates a text. Each click
- * starts its own handler, so quick clicks run concurrently. The host holds the state; the page only draws
- * what it is sent, and asks for it again (`ready`) whenever it (re)loads.
+ * starts its own task in the view's runtime, so quick clicks run concurrently, and closing the view
+ * cancels whatever still runs. The host holds the state; the page only draws what it is sent, and asks for
+ * it again (`ready`) whenever it (re)loads.
  */
 export class DemoController implements vscode.Disposable {
   private clicks = 0;
@@ -24,8 +27,8 @@ export class DemoController implements vscode.Disposable {
   private done = 0;
   private text = 'Press the button: an async handler will answer in 300 ms.';
   private timings: HandlerTiming[] = [];
-  /** Pending handler waits: each timer with the rejection that ends its wait if the view closes. */
-  private readonly pendingTimers = new Map<ReturnType<typeof setTimeout>, (reason: Error) => void>();
+  /** Owns every task of this view: closed (cancelling them) when the view goes. */
+  readonly runtime: Runtime;
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
 
@@ -34,7 +37,10 @@ export class DemoController implements vscode.Disposable {
     extensionUri: vscode.Uri,
     location: WebviewLocation,
     private readonly log: vscode.LogOutputChannel,
+    reporter: ErrorReporter,
   ) {
+    const where = location === 'panel' ? 'Demo panel' : 'Demo side view';
+    this.runtime = createRuntime({ name: where, onError: (error, task) => reporter.report(error, where, task) });
     this.subscriptions.push(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
     webview.html = renderWebviewHtml(webview, extensionUri, location);
   }
@@ -47,37 +53,27 @@ export class DemoController implements vscode.Disposable {
     }
     const message = checked.message;
     if (message.type === 'ready') this.post();
-    else void this.onClick();
+    else if (!this.disposed) {
+      const run = ++this.clicks;
+      this.runtime.startSoon((task) => this.onClick(run, task), `click handler ${run}`);
+    }
   }
 
-  /** The async handler: one per click, all running side by side. */
-  private async onClick(): Promise<void> {
-    const run = ++this.clicks;
+  /** The async handler: one task per click, all running side by side. */
+  private async onClick(run: number, task: Task): Promise<void> {
     const startedAt = Date.now();
     this.running++;
     this.text = `Handler ${run} is running…`;
     this.post();
     try {
-      await this.sleep(DEMO_HANDLER_DELAY_MS);
-    } catch {
-      return; // the view closed: nothing left to update
+      await sleep(DEMO_HANDLER_DELAY_MS, task); // cancelled (and the task ends quietly) if the view closes
+    } finally {
+      this.running--;
     }
-    this.running--;
     this.done++;
     this.timings = [...this.timings, { run, startedAt, endedAt: Date.now() }].slice(-MAX_TIMINGS);
     this.text = `Handler ${run} finished after ${DEMO_HANDLER_DELAY_MS} ms (${this.done} done)`;
     this.post();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.disposed) return reject(new Error('The demo view was closed'));
-      const timer = setTimeout(() => {
-        this.pendingTimers.delete(timer);
-        resolve();
-      }, ms);
-      this.pendingTimers.set(timer, reject);
-    });
   }
 
   private post(): void {
@@ -95,21 +91,11 @@ export class DemoController implements vscode.Disposable {
     this.webview.postMessage(state).then(undefined, (err: unknown) => this.log.warn(`Demo: post failed: ${String(err)}`));
   }
 
-  /** Number of handler timers still pending (zero after dispose). */
-  get pendingTimerCount(): number {
-    return this.pendingTimers.size;
-  }
-
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    // Every wait ends (rejected), so no handler is left suspended forever.
-    const closed = new Error('The demo view was closed');
-    for (const [timer, reject] of this.pendingTimers) {
-      clearTimeout(timer);
-      reject(closed);
-    }
-    this.pendingTimers.clear();
     for (const d of this.subscriptions.splice(0)) d.dispose();
+    // Cancels every handler still waiting; their errors (if any) still reach the reporter.
+    void this.runtime.close('the demo view was closed');
   }
 }

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { createRuntime, disposeDefaultThreadPool, type Runtime, setWorkerDirectory, toThread } from '../runtime';
 import { DemoController } from './demo';
+import { ErrorReporter, type ReportedError } from './error-reporter';
 import { webviewOptions } from './webview-html';
 
 /** View type of the demo's editor panel; also the key its serializer restores. */
@@ -13,6 +15,15 @@ export interface SimulApi {
   readonly version: string;
   /** Opens the demo in an editor panel and resolves once it is shown. */
   openDemo(): Promise<vscode.WebviewPanel>;
+  /**
+   * Simul's root runtime: start background tasks in it (`runtime.startSoon(fn, name)`); an error nobody
+   * awaits is shown to the user and written to Simul's log. Closed when the extension deactivates.
+   */
+  readonly runtime: Runtime;
+  /** Runs blocking or CPU-heavy work in a worker thread, off the shared extension host loop. */
+  readonly toThread: typeof toThread;
+  /** Fires for every error Simul reports to the user (task failures, app errors). */
+  readonly onDidReportError: vscode.Event<ReportedError>;
 }
 
 /**
@@ -71,12 +82,18 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
   const log = reg.add(vscode.window.createOutputChannel('Simul', { log: true }));
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   log.info(`Simul ${version} activated`);
+  const reporter = reg.add(new ErrorReporter(log));
+  // Worker files (toThread's pool, the stall watchdog) are bundled next to main.js.
+  setWorkerDirectory(vscode.Uri.joinPath(context.extensionUri, 'out', 'extension').fsPath);
+  reg.add({ dispose: () => void disposeDefaultThreadPool() });
+  const runtime = createRuntime({ name: 'Simul', onError: (error, task) => reporter.report(error, 'Simul', task) });
+  reg.add({ dispose: () => void runtime.close('Simul was deactivated') });
 
   /** Ties a demo controller to its panel: it lives and dies with it. */
   const attachDemoPanel = (panel: vscode.WebviewPanel): vscode.WebviewPanel => {
     panel.webview.options = webviewOptions(context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'simul.svg');
-    const controller = reg.add(new DemoController(panel.webview, context.extensionUri, 'panel', log));
+    const controller = reg.add(new DemoController(panel.webview, context.extensionUri, 'panel', log, reporter));
     const panelEntry = reg.add(panel);
     panel.onDidDispose(() => {
       controller.dispose();
@@ -109,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
     vscode.window.registerWebviewViewProvider(SIDE_VIEW_ID, {
       resolveWebviewView(view: vscode.WebviewView): void {
         view.webview.options = webviewOptions(context.extensionUri);
-        const controller = reg.add(new DemoController(view.webview, context.extensionUri, 'view', log));
+        const controller = reg.add(new DemoController(view.webview, context.extensionUri, 'view', log, reporter));
         view.onDidDispose(() => {
           controller.dispose();
           reg.remove(controller);
@@ -120,7 +137,7 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
 
   // VS Code disposes this on shutdown even if deactivate() is never reached.
   context.subscriptions.push({ dispose: () => deactivate() });
-  return { version, openDemo };
+  return { version, openDemo, runtime, toThread, onDidReportError: reporter.onDidReportError };
 }
 
 export function deactivate(): void {

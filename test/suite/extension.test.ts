@@ -25,11 +25,23 @@ async function until(check: () => boolean, what: string, ms = 10_000): Promise<v
   }
 }
 
+/** The part of Simul's API these tests use (typed here, so the suite does not bundle the extension). */
+interface Api {
+  version: string;
+  openDemo(): Promise<vscode.WebviewPanel>;
+  runtime: {
+    startSoon(fn: (task: unknown) => unknown, name?: string): PromiseLike<unknown>;
+    tasks(): { name: string; state: string }[];
+  };
+  toThread<T>(fn: (...args: never[]) => T, args?: unknown[], options?: { signal?: AbortSignal }): Promise<T>;
+  onDidReportError: vscode.Event<{ where: string; message: string; task?: { name: string } }>;
+}
+
 suite('Simul in the extension host', () => {
-  let ext: vscode.Extension<{ version: string; openDemo(): Promise<vscode.WebviewPanel> }>;
+  let ext: vscode.Extension<Api>;
 
   suiteSetup(() => {
-    const found = vscode.extensions.getExtension<{ version: string; openDemo(): Promise<vscode.WebviewPanel> }>(EXTENSION_ID);
+    const found = vscode.extensions.getExtension<Api>(EXTENSION_ID);
     assert.ok(found, `extension ${EXTENSION_ID} is not installed in this VS Code`);
     ext = found;
   });
@@ -95,6 +107,64 @@ suite('Simul in the extension host', () => {
     assert.equal(main.liveRegistrationCount(), before + 2, 'a panel holds itself and its controller');
     panel.dispose();
     assert.equal(main.liveRegistrationCount(), before);
+  });
+
+  test('toThread runs blocking work in a worker thread of the real extension host', async () => {
+    const api = await ext.activate();
+    const sum = await api.toThread((n: number) => {
+      let total = 0;
+      for (let i = 1; i <= n; i++) total += i;
+      return total;
+    }, [1_000_000]);
+    assert.equal(sum, 500_000_500_000);
+    // The function is sent to the worker as source text, so it loads what it needs itself.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const threadId = await api.toThread(() => (require('node:worker_threads') as typeof import('node:worker_threads')).threadId);
+    assert.ok(threadId > 0, 'the work ran on the main thread');
+  });
+
+  test("toThread reports the worker's error with its stack", async () => {
+    const api = await ext.activate();
+    await assert.rejects(
+      api.toThread(function failInWorker() {
+        throw new RangeError('the value is out of range');
+      }),
+      (err: Error) => {
+        assert.match(err.message, /failed in a worker thread: RangeError: the value is out of range/);
+        assert.match(String(err.stack), /failInWorker/);
+        return true;
+      },
+    );
+  });
+
+  test('cancelling toThread stops a busy worker', async () => {
+    const api = await ext.activate();
+    const aborter = new AbortController();
+    const running = api.toThread(() => {
+      for (;;) {
+        /* a loop that never yields: only terminating the worker stops it */
+      }
+    }, [], { signal: aborter.signal });
+    setTimeout(() => aborter.abort(new Error('the user cancelled')), 200);
+    await assert.rejects(running, (err: Error) => err.name === 'CancelledError' || /cancel/i.test(err.message));
+  });
+
+  test("an error nobody awaits reaches Simul's error reporter with its task's name", async () => {
+    const api = await ext.activate();
+    const reported = new Promise<{ where: string; message: string; task?: { name: string } }>((resolve) => {
+      const sub = api.onDidReportError((e) => {
+        sub.dispose();
+        resolve(e);
+      });
+    });
+    api.runtime.startSoon(async () => {
+      await new Promise((r) => setTimeout(r, 10));
+      throw new Error('the feed went away');
+    }, 'price feed');
+    const e = await reported;
+    assert.equal(e.message, 'the feed went away');
+    assert.equal(e.task?.name, 'price feed');
+    assert.match(e.where, /task "price feed"/);
   });
 
   // Runs last: it takes the extension down.

@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { describeReason, type TaskInfo } from '../runtime';
+
+/** One error as Simul reported it to the user. */
+export interface ReportedError {
+  /** Where it happened, in the user's terms: the app, control or task. */
+  readonly where: string;
+  readonly message: string;
+  readonly error: unknown;
+  readonly task?: TaskInfo;
+}
+
+/** Notifications are coalesced: after one, further errors within this window only go to the log. */
+const NOTIFY_WINDOW_MS = 3000;
+
+/**
+ * Brings errors from app code to the user: every one is written to Simul's log (Output → Simul) with its
+ * stack and the task it came from, and a notification with "Show Details" (which opens that log) tells the
+ * user something failed. Notifications are rate-limited so a failing loop cannot flood the window.
+ * Never throws: it is the last stop for errors.
+ */
+export class ErrorReporter implements vscode.Disposable {
+  private readonly _onDidReportError = new vscode.EventEmitter<ReportedError>();
+  /** Fires for every error reported (extension authors and tests can observe them). */
+  readonly onDidReportError = this._onDidReportError.event;
+  private lastNotified = Number.NEGATIVE_INFINITY;
+  private suppressed = 0;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** Reports `error`, which happened in `where` (e.g. 'Demo panel'), optionally inside `task`. */
+  report(error: unknown, where: string, task?: TaskInfo): void {
+    try {
+      const message = error instanceof Error ? error.message : describeReason(error);
+      const place = task ? `${where}, task "${task.name}" (#${task.id})` : where;
+      const stack = error instanceof Error && error.stack ? `\n${error.stack}` : '';
+      this.log.error(`${place}: ${message}${stack}`);
+      this._onDidReportError.fire({ where: place, message, error, task });
+      this.notify(`Simul: ${place} failed: ${message}`);
+    } catch (failure) {
+      console.error('Simul: reporting an error failed', failure, error);
+    }
+  }
+
+  private notify(text: string): void {
+    const now = Date.now();
+    if (now - this.lastNotified < NOTIFY_WINDOW_MS) {
+      this.suppressed++;
+      return;
+    }
+    const more = this.suppressed > 0 ? ` (and ${this.suppressed} more error(s) in the log)` : '';
+    this.suppressed = 0;
+    this.lastNotified = now;
+    void vscode.window.showErrorMessage(text + more, 'Show Details').then(
+      (choice) => {
+        if (choice === 'Show Details') this.log.show(true);
+      },
+      () => undefined,
+    );
+  }
+
+  dispose(): void {
+    this._onDidReportError.dispose();
+  }
+}
