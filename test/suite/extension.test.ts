@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { createRuntime, createStallWatchdog, type StallReport, sleep } from '../../extension/runtime';
 
 const EXTENSION_ID = 'simul.simul';
 
@@ -14,6 +15,14 @@ function mainModule(ext: vscode.Extension<unknown>): { liveRegistrationCount(): 
   const manifest = ext.packageJSON as { main: string };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(join(ext.extensionPath, manifest.main));
+}
+
+/** Keeps the event loop busy for `ms`: the kind of handler the stall watchdog exists to catch. */
+function blockTheLoop(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    /* busy */
+  }
 }
 
 /** Resolves once `check` is true, polling; fails with `what` after `ms`. */
@@ -165,6 +174,30 @@ suite('Simul in the extension host', () => {
     assert.equal(e.message, 'the feed went away');
     assert.equal(e.task?.name, 'price feed');
     assert.match(e.where, /task "price feed"/);
+  });
+
+  test('the stall watchdog names the task that blocked the real extension host, with its stack', async () => {
+    const watchdog = createStallWatchdog({
+      thresholdMs: 100,
+      hookRuntime: true,
+      workerDirectory: join(ext.extensionPath, 'out', 'extension'),
+    });
+    const runtime = createRuntime({ name: 'stall test' });
+    try {
+      const report = new Promise<StallReport>((resolve) => watchdog.onDidDetectStall(resolve));
+      runtime.startSoon(async (task) => {
+        await sleep(50, task);
+        blockTheLoop(400);
+      }, 'blocking handler');
+      const r = await report;
+      assert.equal(r.taskName, 'blocking handler');
+      assert.ok(r.blockedMs >= 100, `blocked only ${r.blockedMs} ms`);
+      assert.equal(r.stackUnavailable, undefined, `no stack: ${r.stackUnavailable}`);
+      assert.ok(r.stack?.some((f) => f.functionName === 'blockTheLoop'), `stack: ${JSON.stringify(r.stack?.slice(0, 5))}`);
+    } finally {
+      await runtime.close();
+      await watchdog.dispose();
+    }
   });
 
   // Runs last: it takes the extension down.
