@@ -43,10 +43,12 @@ export function toSyncListener<A extends unknown[], R>(
 ): (...args: A) => Promise<R | undefined> {
   const policy = options.policy ?? 'concurrent';
   const name = options.name ?? (fn.name || 'listener');
+  /** The task of the latest call that started one (the 'latest' and 'drop' policies look at it). */
+  let last: Task<R> | null = null;
   const spawn = (body: (task: Task<R>) => R | PromiseLike<R>): Promise<R> => {
     let task: Task<R>;
     try {
-      task = scope.startSoon(body, { name, propagate: 'always' });
+      task = last = scope.startSoon(body, { name, propagate: 'always' });
     } catch (error) {
       // The scope is closed: a programming error, but a listener must not throw into the event source.
       onUnexpectedError(error);
@@ -69,32 +71,13 @@ export function toSyncListener<A extends unknown[], R>(
       });
   }
   if (policy === 'latest') {
-    let current: Task<R> | null = null;
     return (...args) => {
-      current?.cancel('superseded by a newer call (policy "latest")');
-      let task: Task<R>;
-      try {
-        task = current = scope.startSoon((t: Task<R>) => fn(t, ...args), { name, propagate: 'always' });
-      } catch (error) {
-        onUnexpectedError(error);
-        return handled(Promise.reject(error));
-      }
-      return handled(Promise.resolve(task));
+      last?.cancel('superseded by a newer call (policy "latest")');
+      return spawn((task) => fn(task, ...args));
     };
   }
   if (policy === 'drop') {
-    let current: Task<R> | null = null;
-    return (...args) => {
-      if (current !== null && !current.finished) return Promise.resolve(undefined);
-      let task: Task<R>;
-      try {
-        task = current = scope.startSoon((t: Task<R>) => fn(t, ...args), { name, propagate: 'always' });
-      } catch (error) {
-        onUnexpectedError(error);
-        return handled(Promise.reject(error));
-      }
-      return handled(Promise.resolve(task));
-    };
+    return (...args) => (last !== null && !last.finished ? Promise.resolve(undefined) : spawn((task) => fn(task, ...args)));
   }
   const delayer = new Delayer<R>(policy.debounce, { clock: scope._rt.clock });
   return (...args) => delayer.trigger(() => spawn((task) => fn(task, ...args)));
