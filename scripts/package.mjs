@@ -21,6 +21,10 @@ function run(/** @type {string} */ cmd, /** @type {string[]} */ args) {
 }
 
 run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production', '--only=extension,webview']);
-run(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--out', vsix]);
+// The README links to docs/ relatively. The project has no public repository URL yet for vsce to rewrite those
+// links against, so they are left as they are (they work in the source tree).
+run(join(root, 'node_modules', '.bin', 'vsce'), [
+  'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix,
+]);
 const bytes = statSync(vsix).size;
 console.log(`[package] ${vsix}: ${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes)`);
