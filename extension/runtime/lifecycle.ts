@@ -82,6 +82,11 @@ export class DisposableStore implements Disposable {
     return this._disposed;
   }
 
+  /** How many disposables the store holds now. */
+  get size(): number {
+    return this._items.length;
+  }
+
   /** Takes ownership of `item` and returns it. */
   add<T extends Disposable>(item: T): T {
     if (this._disposed) {

@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import { createRuntime, disposeDefaultThreadPool, type Runtime, setWorkerDirectory, toThread } from '../runtime';
+import {
+  createRuntime,
+  DisposableStore,
+  disposeDefaultThreadPool,
+  type Runtime,
+  setWarningHandler,
+  setWorkerDirectory,
+  toThread,
+} from '../runtime';
 import { DemoController } from './demo';
 import { ErrorReporter, type ReportedError } from './error-reporter';
 import { webviewOptions } from './webview-html';
@@ -27,49 +35,10 @@ export interface SimulApi {
 }
 
 /**
- * Everything the extension registered or opened, disposed in reverse order by `deactivate()`.
- * Invariant: empty whenever the extension is not active.
+ * Everything the extension registered or opened, disposed newest first by `deactivate()`.
+ * Invariant: undefined (so nothing is held) whenever the extension is not active.
  */
-class Registry implements vscode.Disposable {
-  private readonly items: vscode.Disposable[] = [];
-  private disposed = false;
-
-  add<T extends vscode.Disposable>(item: T): T {
-    if (this.disposed) {
-      item.dispose();
-      throw new Error('Simul tried to register something after it was deactivated; it was disposed at once.');
-    }
-    this.items.push(item);
-    return item;
-  }
-
-  remove(item: vscode.Disposable): void {
-    const i = this.items.indexOf(item);
-    if (i >= 0) this.items.splice(i, 1);
-  }
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    const errors: unknown[] = [];
-    // Teardown runs in reverse, and one failing step does not stop the others.
-    for (const item of this.items.splice(0).reverse()) {
-      try {
-        item.dispose();
-      } catch (err) {
-        errors.push(err);
-      }
-    }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, 'Several Simul resources failed to dispose');
-  }
-}
-
-let registry: Registry | undefined;
+let registry: DisposableStore | undefined;
 
 /** How many registrations and open views the active extension holds (0 once deactivated). For tests. */
 export function liveRegistrationCount(): number {
@@ -77,9 +46,12 @@ export function liveRegistrationCount(): number {
 }
 
 export function activate(context: vscode.ExtensionContext): SimulApi {
-  const reg = new Registry();
+  const reg = new DisposableStore();
   registry = reg;
   const log = reg.add(vscode.window.createOutputChannel('Simul', { log: true }));
+  // Lifecycle warnings (e.g. SIMUL_LEAK: something added to an owner that is already gone) go to Simul's log.
+  const previousWarningHandler = setWarningHandler((message) => log.warn(message));
+  reg.add({ dispose: () => void setWarningHandler(previousWarningHandler) });
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   log.info(`Simul ${version} activated`);
   const reporter = reg.add(new ErrorReporter(log));
@@ -94,11 +66,10 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
     panel.webview.options = webviewOptions(context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'simul.svg');
     const controller = reg.add(new DemoController(panel.webview, context.extensionUri, 'panel', log, reporter));
-    const panelEntry = reg.add(panel);
+    reg.add(panel);
     panel.onDidDispose(() => {
-      controller.dispose();
-      reg.remove(controller);
-      reg.remove(panelEntry);
+      reg.delete(controller);
+      reg.delete(panel); // already disposed: this only lets it go
     });
     return panel;
   };
@@ -127,10 +98,7 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
       resolveWebviewView(view: vscode.WebviewView): void {
         view.webview.options = webviewOptions(context.extensionUri);
         const controller = reg.add(new DemoController(view.webview, context.extensionUri, 'view', log, reporter));
-        view.onDidDispose(() => {
-          controller.dispose();
-          reg.remove(controller);
-        });
+        view.onDidDispose(() => reg.delete(controller));
       },
     }),
   );

@@ -3,6 +3,20 @@ import assert from 'node:assert/strict';
 import { DisposableStore, Emitter, setUnexpectedErrorHandler, setWarningHandler, toDisposable } from '../../../extension/runtime';
 
 describe('lifecycle', () => {
+  test('a store counts what it holds; delete disposes the item and lets it go', () => {
+    const store = new DisposableStore();
+    let disposed = 0;
+    const a = store.add(toDisposable(() => disposed++));
+    store.add(toDisposable(() => disposed++));
+    assert.equal(store.size, 2);
+    store.delete(a);
+    assert.equal(disposed, 1);
+    assert.equal(store.size, 1);
+    store.dispose();
+    assert.equal(disposed, 2);
+    assert.equal(store.size, 0);
+  });
+
   test('a store disposes in reverse order and keeps going past a failing step, then rethrows', () => {
     const store = new DisposableStore();
     const log: string[] = [];
