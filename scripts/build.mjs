@@ -10,8 +10,9 @@
  *        --only=extension,webview,tests (a subset).
  */
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { filesUnder } from './files.mjs';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -21,22 +22,9 @@ const onlyArg = args.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
 const want = (/** @type {string} */ part) => !only || only.has(part);
 
-/** Every file under `dir` (relative to the repo) whose name matches `re`. */
-function filesUnder(/** @type {string} */ dir, /** @type {RegExp} */ re) {
-  const abs = join(root, dir);
-  if (!existsSync(abs)) return [];
-  /** @type {string[]} */
-  const found = [];
-  const walk = (/** @type {string} */ d) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (re.test(name)) found.push(relative(root, p));
-    }
-  };
-  walk(abs);
-  return found.sort();
-}
+/** Every file under `dir` (relative to the repo) whose name matches `re`, as repo-relative paths. */
+const sourcesUnder = (/** @type {string} */ dir, /** @type {RegExp} */ re) =>
+  filesUnder(join(root, dir), (name) => re.test(name)).map((f) => relative(root, f));
 
 /** Reports build problems the way a terminal user expects, and counts them. */
 const reportPlugin = (/** @type {string} */ label) => ({
@@ -58,7 +46,7 @@ if (want('extension')) {
     ...common,
     entryPoints: {
       main: 'extension/vscode/main.ts',
-      ...Object.fromEntries(filesUnder('extension', /\.worker\.ts$/).map((f) => [f.replace(/^extension\//, '').replace(/\.ts$/, '').replace(/\//g, '-'), f])),
+      ...Object.fromEntries(sourcesUnder('extension', /\.worker\.ts$/).map((f) => [f.replace(/^extension\//, '').replace(/\.ts$/, '').replace(/\//g, '-'), f])),
     },
     outdir: 'out/extension',
     platform: 'node',
@@ -81,10 +69,10 @@ if (want('webview')) {
 }
 if (want('tests')) {
   const testEntries = [
-    ...filesUnder('test/unit', /\.test\.ts$/),
-    ...filesUnder('test/suite', /\.ts$/),
-    ...filesUnder('test/journeys', /\.ts$/),
-    ...filesUnder('bench', /\.ts$/),
+    ...sourcesUnder('test/unit', /\.test\.ts$/),
+    ...sourcesUnder('test/suite', /\.ts$/),
+    ...sourcesUnder('test/journeys', /\.ts$/),
+    ...sourcesUnder('bench', /\.ts$/),
     ...(existsSync(join(root, 'test/electron.ts')) ? ['test/electron.ts'] : []),
   ];
   if (testEntries.length) {

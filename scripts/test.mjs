@@ -15,10 +15,11 @@
  * Artifacts of failures (screenshots, extension host logs) go to test-results/ and their paths are printed.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { chromiumPath, CHROMIUM_ARGS, installVsix, startServer, tempDir } from './vscode-host.mjs';
+import { filesUnder } from './files.mjs';
 import { ensureHost } from './host-install.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -45,21 +46,18 @@ function count(name, ok, detail) {
 }
 
 /**
- * Runs a command, streaming its output; resolves with its exit code and captured output.
- * @param {string} cmd @param {string[]} args @param {{ env?: NodeJS.ProcessEnv, quiet?: boolean }} [opts]
+ * Runs a command with its output streamed to ours; resolves with its exit code.
+ * @param {string} cmd @param {string[]} args
+ * @returns {Promise<number>}
  */
-function run(cmd, args, opts = {}) {
+function run(cmd, args) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const onData = (/** @type {Buffer} */ b) => {
-      out += b.toString();
-      if (!opts.quiet) process.stdout.write(b);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('error', (err) => resolve({ code: 1, out: out + String(err) }));
-    child.on('exit', (code) => resolve({ code: code ?? 1, out }));
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', (err) => {
+      console.error(String(err));
+      resolve(1);
+    });
+    child.on('exit', (code) => resolve(code ?? 1));
   });
 }
 
@@ -74,7 +72,7 @@ const npx = (/** @type {string} */ bin) => join(root, 'node_modules', '.bin', bi
 async function step(/** @type {string} */ name, /** @type {string} */ cmd, /** @type {string[]} */ args) {
   heading(name);
   const started = Date.now();
-  const { code } = /** @type {{code:number}} */ (await run(cmd, args));
+  const code = await run(cmd, args);
   console.log(`${code === 0 ? '✔' : '✘'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   count(name, code === 0, code === 0 ? undefined : `exit code ${code}`);
   return code === 0;
@@ -88,22 +86,11 @@ async function unitTests() {
     count('unit tests', false, 'no unit tests were built (out/test/unit is missing)');
     return;
   }
-  /** @type {string[]} */
-  const files = [];
-  const walk = (/** @type {string} */ d) => {
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (n.endsWith('.test.js')) files.push(relative(root, p));
-    }
-  };
-  walk(unitDir);
-  const { code } = /** @type {{code:number}} */ (
-    await run(process.execPath, [
-      '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files.sort(),
-    ])
-  );
+  const files = filesUnder(unitDir, (name) => name.endsWith('.test.js')).map((f) => relative(root, f));
+  const code = await run(process.execPath, [
+    '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files,
+  ]);
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   const num = (/** @type {string} */ key) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
   const p = num('pass');
@@ -127,16 +114,7 @@ function keepLogs(/** @type {string} */ userDataDir, /** @type {string} */ label
   const logs = join(userDataDir, 'logs');
   if (!existsSync(logs)) return `(no logs were written under ${logs})`;
   cpSync(logs, dest, { recursive: true });
-  /** @type {string | undefined} */
-  let exthost;
-  const walk = (/** @type {string} */ d) => {
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (n === 'remoteexthost.log' || n === 'exthost.log') exthost ??= p;
-    }
-  };
-  walk(dest);
+  const [exthost] = filesUnder(dest, (name) => name === 'remoteexthost.log' || name === 'exthost.log');
   return exthost ?? dest;
 }
 
