@@ -9,6 +9,7 @@
  * - `echo-guard.ts`    the echo rule: the host's echo does not overwrite what the user is typing
  * - `page-model.ts`    the webview side: frames in order, acks, resync, event seqs
  * - `outbox.ts`        the host side: coalescing, one frame per tick, ack window, snapshots
+ * - `catalogue.ts`     every control kind: properties, defaults, events, the property each edits
  */
 
 export * from './messages';
@@ -17,3 +18,4 @@ export * from './control-tree';
 export * from './echo-guard';
 export * from './page-model';
 export * from './outbox';
+export * from './catalogue';
