@@ -237,37 +237,35 @@ function bridgeWillSave(
 ): vscode.Disposable {
   const budgetMs = options.budgetMs ?? DEFAULT_SAVE_BUDGET_MS;
   const name = options.name ?? (handler.name || 'onWillSaveTextDocument');
-  // Each event carries its deadline to the handler's task: a task that starts late (queued by 'serial') gets only
-  // what is left, and one that starts after the deadline does not run (its edits would be thrown away).
-  const runner = createRunner<Timed<vscode.TextDocumentWillSaveEvent>, WillSaveResult>(
+  // The listener's timer is the one judge of the budget: it settles waitUntil's promise, reports, and cancels the
+  // handler's task — or, if the task has not started yet (queued by 'serial'), keeps it from running at all.
+  const runner = createRunner<SaveRun, WillSaveResult>(
     scope,
-    async ({ event, deadline }, task) => {
-      const left = deadline - Date.now();
-      if (left <= 0) return undefined;
-      const timer = setTimeout(() => task.cancel(`the save budget of ${budgetMs} ms passed`), left);
-      try {
-        return await handler(event, task);
-      } finally {
-        clearTimeout(timer);
-      }
+    (run, task) => {
+      if (run.expired) return undefined;
+      run.task = task;
+      return handler(run.event, task);
     },
-    { ...options, name, filter: options.filter && (({ event }) => options.filter!(event)) },
+    { ...options, name, filter: options.filter && ((run) => options.filter!(run.event)) },
     name,
   );
   return runner.subscribe(vscode.workspace.onWillSaveTextDocument, (event) => {
-    const result = runner.call({ event, deadline: Date.now() + budgetMs });
+    const run: SaveRun = { event, expired: false, task: undefined };
+    const result = runner.call(run);
     // Called synchronously, as VS Code requires. The promise never rejects: a rejection counts against the
     // listener in VS Code (ignored after 3), and the failure has already been reported.
     event.waitUntil(
       new Promise<readonly vscode.TextEdit[]>((resolve) => {
         const timer = setTimeout(() => {
+          run.expired = true;
           resolve([]);
+          run.task?.cancel(`the save budget of ${budgetMs} ms passed`);
           runner.report(
             new TimeoutError(
               `onWillSaveTextDocument handler "${name}" did not finish within ${budgetMs} ms: ` +
                 `${event.document.uri.toString(true)} was saved without its edits, and the handler was cancelled`,
             ),
-            undefined,
+            run.task,
           );
         }, budgetMs);
         result.then(
@@ -285,10 +283,13 @@ function bridgeWillSave(
   });
 }
 
-interface Timed<T> {
-  readonly event: T;
-  /** `Date.now()` time by which the handler must have finished. */
-  readonly deadline: number;
+/** One will-save event on its way through the policy to the handler. */
+interface SaveRun {
+  readonly event: vscode.TextDocumentWillSaveEvent;
+  /** Set when the budget passed: a handler that has not started yet must not run. */
+  expired: boolean;
+  /** The handler's task, once it started. */
+  task: Task<unknown> | undefined;
 }
 
 /** The `watchFiles` entry: one watcher, its three events merged into one so the policy spans them. */
