@@ -11,6 +11,7 @@ import {
 import { DemoController } from './demo';
 import { ErrorReporter, type ReportedError } from './error-reporter';
 import { webviewOptions } from './webview-html';
+import { DEBUG_BUILD_COMMAND, debugBuildWorkspaceApp, stopEsbuild, WorkspaceApps } from './workspace-apps';
 
 /** View type of the demo's editor panel; also the key its serializer restores. */
 export const DEMO_PANEL_TYPE = 'simul.demo';
@@ -32,6 +33,11 @@ export interface SimulApi {
   readonly toThread: typeof toThread;
   /** Fires for every error Simul reports to the user (task failures, app errors). */
   readonly onDidReportError: vscode.Event<ReportedError>;
+  /**
+   * The workspace's own apps (`*.app.ts` in `simul.appsFolder`): find, build, load and watch them. esbuild is
+   * loaded on the first build, not before.
+   */
+  readonly workspaceApps: WorkspaceApps;
 }
 
 /**
@@ -85,6 +91,16 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
 
   reg.add(vscode.commands.registerCommand('simul.openDemo', openDemo));
 
+  // Workspace apps: nothing is built (and esbuild is not loaded) until an app is opened.
+  const workspaceApps = reg.add(new WorkspaceApps({ extensionUri: context.extensionUri, log, reporter }));
+  reg.add({ dispose: stopEsbuild });
+  // Not in the command palette: tests and support use it to check that building works in this install.
+  reg.add(
+    vscode.commands.registerCommand(DEBUG_BUILD_COMMAND, (target?: vscode.Uri | string, options?: { load?: boolean }) =>
+      debugBuildWorkspaceApp(workspaceApps, context.extensionUri, target, options),
+    ),
+  );
+
   reg.add(
     vscode.window.registerWebviewPanelSerializer(DEMO_PANEL_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
@@ -105,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
 
   // VS Code disposes this on shutdown even if deactivate() is never reached.
   context.subscriptions.push({ dispose: () => deactivate() });
-  return { version, openDemo, runtime, toThread, onDidReportError: reporter.onDidReportError };
+  return { version, openDemo, runtime, toThread, onDidReportError: reporter.onDidReportError, workspaceApps };
 }
 
 export function deactivate(): void {

@@ -241,8 +241,13 @@ export class AppBuilder {
       const result = await context.rebuild();
       return toAppBuildResult(this.entry, { result }, performance.now() - started);
     } catch (error) {
-      // A context that could not be made is made again next time.
-      if (this.context && (await this.context.then(() => false, () => true))) this.context = undefined;
+      // Anything but a failed build (the context could not be made, esbuild's process was stopped or died)
+      // leaves a context that cannot build: make a new one next time.
+      if (!isBuildFailure(error)) {
+        const broken = this.context;
+        this.context = undefined;
+        void broken?.then((c) => c.dispose()).catch(() => undefined);
+      }
       return toAppBuildResult(this.entry, { error }, performance.now() - started);
     }
   }
