@@ -6,7 +6,7 @@
  *   out/webview/main.js     the webview bundle (browser, IIFE)
  *   out/esbuild-wasm/       esbuild's WebAssembly build and its JS API, copied (not bundled) from node_modules:
  *                           the extension loads it lazily to build workspace apps (docs/workspace-apps.md)
- *   out/test/...            unit tests, the extension-host suite, the UI journeys, benchmarks
+ *   out/test/...            unit tests, the extension-host suite, the installed-.vsix checks, the UI journeys, benchmarks
  *
  * Flags: --watch (rebuild on change), --production (minify, no source maps: what `npm run package` ships),
  *        --only=extension,webview,tests (a subset).
@@ -73,6 +73,7 @@ if (want('tests')) {
   const testEntries = [
     ...sourcesUnder('test/unit', /\.test\.ts$/),
     ...sourcesUnder('test/suite', /\.ts$/),
+    ...sourcesUnder('test/installed', /\.ts$/),
     ...sourcesUnder('test/journeys', /\.ts$/),
     ...sourcesUnder('bench', /\.ts$/),
     ...(existsSync(join(root, 'test/electron.ts')) ? ['test/electron.ts'] : []),
