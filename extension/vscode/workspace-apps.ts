@@ -425,7 +425,9 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
     const started = performance.now();
     let result: AppBuildResult | undefined;
     try {
-      this.builder ??= new AppBuilder(await this.apps.esbuild(), this.entry.fsPath);
+      const esbuild = await this.apps.esbuild();
+      if (this.disposed) return;
+      this.builder ??= new AppBuilder(esbuild, this.entry.fsPath);
       result = await this.builder.build();
     } catch (error) {
       result = this.apps.esbuildUnavailable(this.entry, error, performance.now() - started);
