@@ -2,7 +2,8 @@
 /**
  * `npm test`: the whole suite, in order — lint, type-check, build, unit tests (plain Node), package the
  * .vsix, the extension-host suite in a real VS Code, then the UI journeys in that VS Code with the
- * packaged .vsix installed as a user would. Ends with one line: `N passed, N failed`.
+ * packaged .vsix installed as a user would, and checks from inside that installed extension's host. Ends with
+ * one line: `N passed, N failed`.
  *
  * Each step that is a single check (lint, type-check, build, package) counts as one test; the unit
  * tests, the extension-host tests and the journeys count one each. A step that cannot run because an
@@ -10,7 +11,7 @@
  *
  *   node scripts/test.mjs                 everything
  *   node scripts/test.mjs --only unit     lint, type-check, build, unit tests
- *   node scripts/test.mjs --only vscode   build, package, extension-host suite, journeys
+ *   node scripts/test.mjs --only vscode   build, package, extension-host suite, journeys, installed-.vsix checks
  *
  * Artifacts of failures (screenshots, extension host logs) go to test-results/ and their paths are printed.
  */
@@ -123,28 +124,41 @@ async function launchBrowser() {
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
 }
 
-async function extensionHostSuite() {
-  heading('extension-host suite (real VS Code: code-server, dev host)');
-  const resultsFile = join(results, 'suite-results.json');
-  const server = await startServer({ folder: join(root, 'test', 'fixtures', 'workspace'), env: { SIMUL_TEST_RESULTS: resultsFile } });
+/**
+ * Runs mocha tests inside a real VS Code's extension host (code-server opened on the sample workspace, the
+ * tests loaded as `extensionTestsPath`) and counts each test. Results come back through a JSON file.
+ * @param {object} o
+ * @param {string} o.label         what the results are counted as, e.g. 'extension host'
+ * @param {string} o.slug          names the results file and kept logs
+ * @param {string} o.devPath       the extension under development (absolute path)
+ * @param {string} o.testsPath     the built test entry (absolute path)
+ * @param {string} [o.extensionsDir] installed extensions (default: none)
+ * @param {Record<string, string>} [o.env]
+ */
+async function hostTests({ label, slug, devPath, testsPath, extensionsDir, env }) {
+  const resultsFile = join(results, `${slug}-results.json`);
+  const server = await startServer({
+    folder: join(root, 'test', 'fixtures', 'workspace'),
+    extensionsDir,
+    env: { ...env, SIMUL_TEST_RESULTS: resultsFile },
+  });
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const devPath = `vscode-remote://127.0.0.1:${server.port}${root}`;
-    const testsPath = `vscode-remote://127.0.0.1:${server.port}${join(root, 'out', 'test', 'suite', 'index.js')}`;
-    await page.goto(server.url([['extensionDevelopmentPath', devPath], ['extensionTestsPath', testsPath]]));
+    const remote = (/** @type {string} */ path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
+    await page.goto(server.url([['extensionDevelopmentPath', remote(devPath)], ['extensionTestsPath', remote(testsPath)]]));
     const deadline = Date.now() + 5 * 60_000;
     while (!existsSync(resultsFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     if (!existsSync(resultsFile)) {
-      const shot = join(results, 'suite-timeout.png');
+      const shot = join(results, `${slug}-timeout.png`);
       await page.screenshot({ path: shot }).catch(() => undefined);
-      const logs = keepLogs(server.userDataDir, 'suite');
-      count('extension-host suite', false, `no results within 5 minutes; screenshot ${shot}; logs ${logs}`);
+      const logs = keepLogs(server.userDataDir, slug);
+      count(label, false, `no results within 5 minutes; screenshot ${shot}; logs ${logs}`);
       return;
     }
     /** @type {{ results: { title: string, state: string, durationMs: number, error?: string }[] }} */
     const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
-    if (report.results.length === 0) count('extension-host suite', false, 'it ran no test');
+    if (report.results.length === 0) count(label, false, 'it ran no test');
     for (const r of report.results) {
       if (r.state === 'pending') {
         skipped++;
@@ -153,15 +167,47 @@ async function extensionHostSuite() {
       }
       console.log(`${r.state === 'passed' ? '✔' : '✘'} ${r.title} (${r.durationMs} ms)`);
       if (r.error) console.log(r.error.split('\n').map((l) => `    ${l}`).join('\n'));
-      count(`extension host: ${r.title}`, r.state === 'passed', r.error?.split('\n')[0]);
+      count(`${label}: ${r.title}`, r.state === 'passed', r.error?.split('\n')[0]);
     }
     if (report.results.some((r) => r.state === 'failed')) {
-      const logs = keepLogs(server.userDataDir, 'suite');
+      const logs = keepLogs(server.userDataDir, slug);
       console.log(`extension host logs kept in ${logs}`);
     }
   } finally {
     await browser.close().catch(() => undefined);
     await server.stop();
+  }
+}
+
+async function extensionHostSuite() {
+  heading('extension-host suite (real VS Code: code-server, dev host)');
+  await hostTests({
+    label: 'extension host',
+    slug: 'suite',
+    devPath: root,
+    testsPath: join(root, 'out', 'test', 'suite', 'index.js'),
+  });
+}
+
+/**
+ * The packaged .vsix installed as a user would, checked from inside its extension host: the files that ship
+ * (esbuild-wasm) really work there. The development extension is an empty stand-in, so the installed Simul runs.
+ */
+async function installedVsixChecks(/** @type {string} */ vsix) {
+  heading('installed .vsix checks (real VS Code, extension host)');
+  const extensionsDir = tempDir('simul-ext-');
+  try {
+    console.log((await installVsix(vsix, extensionsDir)).trim());
+    await hostTests({
+      label: 'installed .vsix',
+      slug: 'installed',
+      devPath: join(root, 'test', 'fixtures', 'installed-host'),
+      testsPath: join(root, 'out', 'test', 'installed', 'index.js'),
+      extensionsDir,
+      env: { SIMUL_EXTENSIONS_DIR: extensionsDir },
+    });
+  } finally {
+    rmSync(extensionsDir, { recursive: true, force: true });
   }
 }
 
@@ -226,8 +272,10 @@ try {
       await ensureHost();
       await extensionHostSuite().catch((err) => count('extension-host suite', false, String(err?.stack ?? err)));
       const vsix = readdirSync(join(root, 'out')).find((f) => f.endsWith('.vsix'));
-      if (vsix) await uiJourneys(join(root, 'out', vsix)).catch((err) => count('UI journeys', false, String(err?.stack ?? err)));
-      else count('UI journeys', false, 'no .vsix in out/');
+      if (vsix) {
+        await uiJourneys(join(root, 'out', vsix)).catch((err) => count('UI journeys', false, String(err?.stack ?? err)));
+        await installedVsixChecks(join(root, 'out', vsix)).catch((err) => count('installed .vsix checks', false, String(err?.stack ?? err)));
+      } else count('UI journeys', false, 'no .vsix in out/');
     } else count('real VS Code suites', false, 'not run: build or packaging failed');
   }
 } catch (err) {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeReason, type TaskInfo } from '../runtime';
+import { mapAppStacks } from '../workspace';
 
 /** One error as Simul reported it to the user. */
 export interface ReportedError {
@@ -33,7 +34,8 @@ export class ErrorReporter implements vscode.Disposable {
     try {
       const message = error instanceof Error ? error.message : describeReason(error);
       const place = task ? `${where}, task "${task.name}" (#${task.id})` : where;
-      const stack = error instanceof Error && error.stack ? `\n${error.stack}` : '';
+      // A workspace app's frames name its bundle's lines: show the user's own files and lines instead.
+      const stack = error instanceof Error && error.stack ? `\n${mapAppStacks(error.stack)}` : '';
       this.log.error(`${place}: ${message}${stack}`);
       this._onDidReportError.fire({ where: place, message, error, task });
       this.notify(`Simul: ${place} failed: ${message}`);

@@ -13,6 +13,7 @@ import { bridge, callWithToken, events, signalToToken, tokenToSignal, type VsCod
 import { DemoController } from './demo';
 import { ErrorReporter, type ReportedError } from './error-reporter';
 import { webviewOptions } from './webview-html';
+import { DEBUG_BUILD_COMMAND, debugBuildWorkspaceApp, stopEsbuild, WorkspaceApps } from './workspace-apps';
 
 /** View type of the demo's editor panel; also the key its serializer restores. */
 export const DEMO_PANEL_TYPE = 'simul.demo';
@@ -49,6 +50,11 @@ export interface SimulApi {
   readonly callWithToken: typeof callWithToken;
   /** Runs runtime code in a cancel scope that a CancellationToken cancels. */
   readonly withToken: typeof withToken;
+  /**
+   * The workspace's own apps (`*.app.ts` in `simul.appsFolder`): find, build, load and watch them. esbuild is
+   * loaded on the first build, not before.
+   */
+  readonly workspaceApps: WorkspaceApps;
 }
 
 /**
@@ -102,6 +108,16 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
 
   reg.add(vscode.commands.registerCommand('simul.openDemo', openDemo));
 
+  // Workspace apps: nothing is built (and esbuild is not loaded) until an app is opened.
+  const workspaceApps = reg.add(new WorkspaceApps({ extensionUri: context.extensionUri, log, reporter }));
+  reg.add({ dispose: stopEsbuild });
+  // Not in the command palette: tests and support use it to check that building works in this install.
+  reg.add(
+    vscode.commands.registerCommand(DEBUG_BUILD_COMMAND, (target?: vscode.Uri | string, options?: { load?: boolean }) =>
+      debugBuildWorkspaceApp(workspaceApps, context.extensionUri, target, options),
+    ),
+  );
+
   reg.add(
     vscode.window.registerWebviewPanelSerializer(DEMO_PANEL_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
@@ -134,6 +150,7 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
     signalToToken,
     callWithToken,
     withToken,
+    workspaceApps,
   };
 }
 

@@ -17,10 +17,15 @@ export interface SuiteResult {
   error?: string;
 }
 
-export async function run(): Promise<void> {
+export function run(): Promise<void> {
+  return runTestsIn(__dirname);
+}
+
+/** Runs every `*.test.js` in `dir` with mocha (tdd), reporting as described above. */
+export async function runTestsIn(dir: string): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec' });
-  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
-    mocha.addFile(join(__dirname, file));
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) {
+    mocha.addFile(join(dir, file));
   }
   const results: SuiteResult[] = [];
   const failures = await new Promise<number>((resolve, reject) => {

@@ -1,0 +1,520 @@
+/**
+ * Workspace apps in VS Code: finding the user's app files, building them with the esbuild-wasm shipped in the
+ * .vsix (loaded on first use, never at activation), loading them, rebuilding on every save, and showing what
+ * went wrong in the Problems panel and a notification. Refused in untrusted workspaces.
+ *
+ * The building and loading themselves are pure (extension/workspace); this file connects them to VS Code.
+ * See docs/workspace-apps.md.
+ */
+import { createRequire } from 'node:module';
+import { basename, dirname } from 'node:path';
+import type * as EsbuildWasm from 'esbuild-wasm';
+import * as vscode from 'vscode';
+import { Delayer } from '../runtime';
+import {
+  AppBuilder,
+  type AppBuildMessage,
+  type AppBuildResult,
+  type AppBuildSuccess,
+  AppLoadError,
+  appsFolderPath,
+  buildApp,
+  type DirEntry,
+  type EsbuildApi,
+  findAppFiles,
+  loadApp,
+  type LoadAppOptions,
+  type LoadedApp,
+  requireTrust,
+  WorkspaceTrustError,
+} from '../workspace';
+import type { ErrorReporter } from './error-reporter';
+
+/** The hidden command that builds (and optionally loads) a workspace app and returns what happened, as JSON. */
+export const DEBUG_BUILD_COMMAND = 'simul.debug.buildWorkspaceApp';
+/** The name of the Problems-panel collection that build and load errors go to. */
+export const DIAGNOSTIC_COLLECTION = 'simul';
+/** How long the watcher waits after a save or change before it rebuilds, in ms. */
+export const REBUILD_DEBOUNCE_MS = 100;
+
+/** Where Workspace Trust comes from: `vscode.workspace`, or a stand-in in tests. */
+export interface WorkspaceTrust {
+  readonly isTrusted: boolean;
+  readonly onDidGrantWorkspaceTrust: vscode.Event<void>;
+}
+
+export interface WorkspaceAppsOptions {
+  readonly extensionUri: vscode.Uri;
+  readonly log: vscode.LogOutputChannel;
+  readonly reporter: ErrorReporter;
+  /** Default: `vscode.workspace`. */
+  readonly trust?: WorkspaceTrust;
+}
+
+// --- esbuild, loaded on first use ---------------------------------------------------------------------------
+
+type LoadedEsbuild = EsbuildApi & Pick<typeof EsbuildWasm, 'stop'>;
+let esbuildLoading: { path: string; api: Promise<LoadedEsbuild> } | undefined;
+
+/** Where the shipped esbuild-wasm's JS API is (copied there by scripts/build.mjs). */
+export function esbuildPath(extensionUri: vscode.Uri): string {
+  return vscode.Uri.joinPath(extensionUri, 'out', 'esbuild-wasm', 'lib', 'main.js').fsPath;
+}
+
+/** Whether esbuild-wasm has been loaded into this extension host (for tests: activation must not load it). */
+export function isEsbuildLoaded(extensionUri: vscode.Uri): boolean {
+  return createRequire(__filename).cache[esbuildPath(extensionUri)] !== undefined;
+}
+
+/**
+ * Loads the shipped esbuild-wasm (once; a failed load is tried again next time). Loading the module is quick;
+ * the WebAssembly compiles in esbuild's own process when the first build starts it.
+ */
+function loadEsbuild(extensionUri: vscode.Uri): Promise<LoadedEsbuild> {
+  const path = esbuildPath(extensionUri);
+  if (esbuildLoading?.path === path) return esbuildLoading.api;
+  const api = (async () => createRequire(__filename)(path) as LoadedEsbuild)();
+  const loading = { path, api };
+  esbuildLoading = loading;
+  api.catch(() => {
+    if (esbuildLoading === loading) esbuildLoading = undefined;
+  });
+  return api;
+}
+
+/** Stops esbuild's process, if it was started (it starts again on the next build). */
+export function stopEsbuild(): void {
+  const loading = esbuildLoading;
+  esbuildLoading = undefined;
+  void loading?.api.then((api) => api.stop(), () => undefined);
+}
+
+/** Paths compared as the file system does (Windows and macOS are usually case-insensitive; Linux is not). */
+const pathKey = (path: string): string => (process.platform === 'linux' ? path : path.toLowerCase());
+
+/** A failed build, as an error for Simul's error reporter. */
+export class AppBuildError extends Error {
+  override readonly name = 'AppBuildError';
+  constructor(readonly result: AppBuildResult & { ok: false }) {
+    const [first] = result.errors;
+    const more = result.errors.length > 1 ? ` (and ${result.errors.length - 1} more)` : '';
+    super(`${basename(first.file)}:${first.line}:${first.column}: ${first.text}${more}; see the Problems panel`);
+    this.stack = `${this.name}: ${result.errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.text}`).join('\n')}`;
+  }
+}
+
+// --- the Problems panel -------------------------------------------------------------------------------------
+
+/**
+ * The Problems-panel entries of every app: each app (by entry file) owns the problems of its last build and
+ * load, and a file that two apps share shows both apps' problems once.
+ */
+class AppProblems implements vscode.Disposable {
+  private readonly byApp = new Map<string, Map<string, vscode.Diagnostic[]>>();
+  private readonly uris = new Map<string, vscode.Uri>();
+
+  constructor(private readonly collection: vscode.DiagnosticCollection) {}
+
+  /** Replaces what `entry`'s app shows with `problems` (an empty list clears it). */
+  set(entry: string, problems: readonly { file: string; diagnostic: vscode.Diagnostic }[]): void {
+    const before = this.byApp.get(entry);
+    const now = new Map<string, vscode.Diagnostic[]>();
+    for (const { file, diagnostic } of problems) {
+      const key = pathKey(file);
+      this.uris.set(key, vscode.Uri.file(file));
+      const list = now.get(key);
+      if (list) list.push(diagnostic);
+      else now.set(key, [diagnostic]);
+    }
+    if (now.size) this.byApp.set(entry, now);
+    else this.byApp.delete(entry);
+    for (const key of new Set([...(before?.keys() ?? []), ...now.keys()])) this.refresh(key);
+  }
+
+  private refresh(key: string): void {
+    const uri = this.uris.get(key);
+    if (!uri) return;
+    const seen = new Set<string>();
+    const all: vscode.Diagnostic[] = [];
+    for (const files of this.byApp.values()) {
+      for (const d of files.get(key) ?? []) {
+        const id = `${d.range.start.line}:${d.range.start.character}:${d.severity}:${d.message}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        all.push(d);
+      }
+    }
+    this.collection.set(uri, all.length ? all : undefined);
+    if (!all.length) this.uris.delete(key);
+  }
+
+  dispose(): void {
+    for (const entry of [...this.byApp.keys()]) this.set(entry, []);
+  }
+}
+
+function toDiagnostic(m: AppBuildMessage): { file: string; diagnostic: vscode.Diagnostic } {
+  const start = new vscode.Position(m.line - 1, m.column - 1);
+  const range = new vscode.Range(start, start.translate(0, m.length));
+  const text = m.notes.length ? `${m.text}\n${m.notes.join('\n')}` : m.text;
+  const d = new vscode.Diagnostic(range, text, m.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+  d.source = 'Simul (esbuild)';
+  return { file: m.file, diagnostic: d };
+}
+
+// --- the service ---------------------------------------------------------------------------------------------
+
+/**
+ * Builds, loads and watches workspace apps. One per extension (`SimulApi.workspaceApps`); tests make their own
+ * with a stand-in for Workspace Trust.
+ */
+export class WorkspaceApps implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_COLLECTION);
+  private readonly problems = new AppProblems(this.collection);
+  private readonly trust: WorkspaceTrust;
+  private readonly watchers = new Set<WorkspaceAppWatcher>();
+  /** Each app's problems from its last build, kept so a load error can be added to them. */
+  private readonly buildProblems = new Map<string, { file: string; diagnostic: vscode.Diagnostic }[]>();
+
+  constructor(private readonly options: WorkspaceAppsOptions) {
+    this.trust = options.trust ?? vscode.workspace;
+  }
+
+  get isTrusted(): boolean {
+    return this.trust.isTrusted;
+  }
+
+  /** Fires when the user trusts the workspace (refused apps can be built now). */
+  get onDidGrantWorkspaceTrust(): vscode.Event<void> {
+    return this.trust.onDidGrantWorkspaceTrust;
+  }
+
+  get log(): vscode.LogOutputChannel {
+    return this.options.log;
+  }
+
+  /** The esbuild API, loaded on first use from the extension's out/esbuild-wasm. */
+  esbuild(): Promise<LoadedEsbuild> {
+    return loadEsbuild(this.options.extensionUri);
+  }
+
+  /** The app files of every workspace folder's apps folder (setting `simul.appsFolder`), sorted, each once. */
+  async findWorkspaceApps(): Promise<vscode.Uri[]> {
+    const readDirectory = async (path: string): Promise<DirEntry[]> =>
+      (await vscode.workspace.fs.readDirectory(vscode.Uri.file(path))).map(([name, type]) => [name, (type & vscode.FileType.Directory) !== 0] as const);
+    const found = new Map<string, vscode.Uri>();
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file') continue;
+      const setting = vscode.workspace.getConfiguration('simul', folder.uri).get<string>('appsFolder');
+      for (const file of await findAppFiles(appsFolderPath(folder.uri.fsPath, setting), readDirectory)) {
+        found.set(pathKey(file), vscode.Uri.file(file));
+      }
+    }
+    return [...found.values()].sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+  }
+
+  /**
+   * Throws {@link WorkspaceTrustError} in an untrusted workspace, after telling the user why, with a button
+   * that opens the Workspace Trust editor.
+   */
+  requireTrust(entry: vscode.Uri): void {
+    try {
+      requireTrust(this.trust.isTrusted, basename(entry.fsPath));
+    } catch (error) {
+      const message = (error as Error).message;
+      this.log.warn(message);
+      void vscode.window.showWarningMessage(message, 'Manage Workspace Trust').then(
+        (choice) => (choice ? vscode.commands.executeCommand('workbench.trust.manage') : undefined),
+        () => undefined,
+      );
+      throw error;
+    }
+  }
+
+  /**
+   * Builds an app once: its errors go to the Problems panel (cleared when it builds), and a failure is also
+   * shown as a notification. Throws {@link WorkspaceTrustError} in an untrusted workspace; otherwise never
+   * rejects: a failure is `{ ok: false, errors }`.
+   */
+  async build(entry: vscode.Uri): Promise<AppBuildResult> {
+    this.requireTrust(entry);
+    const started = performance.now();
+    let result: AppBuildResult;
+    try {
+      result = await buildApp(await this.esbuild(), entry.fsPath);
+    } catch (error) {
+      result = this.esbuildUnavailable(entry, error, performance.now() - started);
+    }
+    this.publish(result, { notify: !result.ok });
+    return result;
+  }
+
+  /** A build result for an esbuild that could not be loaded. */
+  esbuildUnavailable(entry: vscode.Uri, error: unknown, durationMs: number): AppBuildResult {
+    const text = `Simul could not load esbuild from ${esbuildPath(this.options.extensionUri)}: ${error instanceof Error ? error.message : String(error)}`;
+    return { ok: false, entry: entry.fsPath, errors: [{ file: entry.fsPath, line: 1, column: 1, length: 0, text, severity: 'error', notes: [] }], warnings: [], inputs: [entry.fsPath], durationMs };
+  }
+
+  /** Shows a build's errors and warnings in the Problems panel, logs it, and notifies a failure if asked. */
+  publish(result: AppBuildResult, { notify }: { notify: boolean }): void {
+    const name = basename(result.entry);
+    const problems = [...(result.ok ? [] : result.errors), ...result.warnings].map(toDiagnostic);
+    this.buildProblems.set(result.entry, problems);
+    this.problems.set(result.entry, problems);
+    if (result.ok) {
+      this.log.info(`built ${name} in ${result.durationMs.toFixed(0)} ms (${result.inputs.length} files${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ''})`);
+      return;
+    }
+    const error = new AppBuildError(result);
+    if (notify) this.options.reporter.report(error, `Workspace app ${name}`);
+    else this.log.error(`Workspace app ${name}: ${error.message}`);
+  }
+
+  /**
+   * Evaluates a built app with the modules the caller hands it (`{ simul: api }`) and returns its exports.
+   * If it throws while loading, the error (with the user's file and line) goes to the Problems panel and a
+   * notification, and is thrown as an {@link AppLoadError}. Throws {@link WorkspaceTrustError} in an untrusted
+   * workspace.
+   */
+  load(build: AppBuildSuccess, options: LoadAppOptions): LoadedApp {
+    const entry = vscode.Uri.file(build.entry);
+    this.requireTrust(entry);
+    const buildProblems = this.buildProblems.get(build.entry) ?? [];
+    try {
+      const app = loadApp(build, options);
+      this.problems.set(build.entry, buildProblems);
+      return app;
+    } catch (error) {
+      if (error instanceof AppLoadError && error.location) {
+        const { file, line, column } = error.location;
+        const at = new vscode.Position(line - 1, column - 1);
+        const d = new vscode.Diagnostic(new vscode.Range(at, at), `${basename(build.entry)} failed while loading: ${describe(error.cause)}`, vscode.DiagnosticSeverity.Error);
+        d.source = 'Simul';
+        this.problems.set(build.entry, [...buildProblems, { file, diagnostic: d }]);
+      }
+      this.options.reporter.report(error, `Workspace app ${basename(build.entry)}`);
+      throw error;
+    }
+  }
+
+  /**
+   * Watches an app: builds it now (or, in an untrusted workspace, once the user trusts it), then again after
+   * every save or change of any file it is built from, and fires `onDidRebuild` with each result.
+   */
+  watch(entry: vscode.Uri, options?: { debounceMs?: number }): WorkspaceAppWatcher {
+    const watcher = new WorkspaceAppWatcher(this, entry, options?.debounceMs ?? REBUILD_DEBOUNCE_MS);
+    this.watchers.add(watcher);
+    watcher.onDidDispose(() => this.watchers.delete(watcher));
+    return watcher;
+  }
+
+  /** Forgets the Problems-panel entries of an app (its watcher was closed). */
+  clearProblems(entry: string): void {
+    this.buildProblems.delete(entry);
+    this.problems.set(entry, []);
+  }
+
+  dispose(): void {
+    for (const w of [...this.watchers]) w.dispose();
+    this.problems.dispose();
+    this.collection.dispose();
+  }
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+// --- the watcher ---------------------------------------------------------------------------------------------
+
+/**
+ * Rebuilds one app whenever a file it is built from is saved in the editor or changes on disk, a short quiet
+ * time ({@link REBUILD_DEBOUNCE_MS}) after the last one, and fires {@link onDidRebuild} with the result; the
+ * caller replaces the running instance (hot reload). Only the latest build counts: one a later change
+ * overtook is cancelled and never reported.
+ *
+ * Every save fires onDidRebuild, even when the bundle came out the same; a change on disk (another program,
+ * or the file watcher echoing a save) fires it only when the bundle differs. A failed build keeps the files of
+ * the last good one watched, and any file created while it is broken triggers a rebuild (it may be the
+ * missing import). Problems-panel entries follow each build; the first failure after a success (or at start)
+ * is also notified, so fixing a file save after save does not raise a notification each time.
+ */
+export class WorkspaceAppWatcher implements vscode.Disposable {
+  private readonly _onDidRebuild = new vscode.EventEmitter<AppBuildResult>();
+  /** Fires with each build's result (the first build's too). */
+  readonly onDidRebuild = this._onDidRebuild.event;
+  private readonly _onDidDispose = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this._onDidDispose.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly delayer: Delayer<void>;
+  private builder: AppBuilder | undefined;
+  private inputs = new Set<string>();
+  private last: AppBuildResult | undefined;
+  private saved = false;
+  private disposed = false;
+
+  constructor(
+    private readonly apps: WorkspaceApps,
+    /** The app's entry file. */
+    readonly entry: vscode.Uri,
+    debounceMs: number,
+  ) {
+    this.delayer = new Delayer<void>(debounceMs);
+    this.inputs.add(pathKey(entry.fsPath));
+    this.subscriptions.push(
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (doc.uri.scheme === 'file' && this.inputs.has(pathKey(doc.uri.fsPath))) {
+          this.saved = true;
+          this.schedule();
+        }
+      }),
+    );
+    const folder = vscode.workspace.getWorkspaceFolder(entry)?.uri ?? vscode.Uri.file(dirname(entry.fsPath));
+    const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,json}'));
+    this.subscriptions.push(
+      files,
+      files.onDidChange((uri) => this.inputs.has(pathKey(uri.fsPath)) && this.schedule()),
+      files.onDidDelete((uri) => this.inputs.has(pathKey(uri.fsPath)) && this.schedule()),
+      files.onDidCreate((uri) => (this.inputs.has(pathKey(uri.fsPath)) || this.last?.ok === false) && this.schedule()),
+    );
+    if (apps.isTrusted) {
+      this.schedule(0);
+    } else {
+      try {
+        apps.requireTrust(entry);
+      } catch {
+        /* the user was told; build once they trust the workspace */
+      }
+      this.subscriptions.push(apps.onDidGrantWorkspaceTrust(() => this.schedule(0)));
+    }
+  }
+
+  /** The latest build's result (undefined before the first one finished). */
+  get latest(): AppBuildResult | undefined {
+    return this.last;
+  }
+
+  /** The files the app is built from (absolute paths), as of the latest build. */
+  get watchedFiles(): readonly string[] {
+    return [...this.inputs];
+  }
+
+  /** Resolves with the next result this watcher reports. */
+  nextBuild(): Promise<AppBuildResult> {
+    return new Promise((resolve) => {
+      const sub = this.onDidRebuild((r) => {
+        sub.dispose();
+        resolve(r);
+      });
+    });
+  }
+
+  /** Rebuilds after the quiet time (or `delay` ms), as a save would (the result is always reported). */
+  rebuild(delay?: number): void {
+    this.saved = true;
+    this.schedule(delay);
+  }
+
+  private schedule(delay?: number): void {
+    if (this.disposed) return;
+    this.delayer.trigger(() => this.run(), delay).catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    if (this.disposed || !this.apps.isTrusted) return;
+    const forced = this.saved || this.last === undefined;
+    this.saved = false;
+    const started = performance.now();
+    let result: AppBuildResult | undefined;
+    try {
+      const esbuild = await this.apps.esbuild();
+      if (this.disposed) return;
+      this.builder ??= new AppBuilder(esbuild, this.entry.fsPath);
+      result = await this.builder.build();
+    } catch (error) {
+      result = this.apps.esbuildUnavailable(this.entry, error, performance.now() - started);
+    }
+    if (!result || this.disposed) return; // overtaken by a newer build, or closed meanwhile
+    const previous = this.last;
+    // A broken build keeps watching what the last good one read, so fixing any of those files rebuilds.
+    this.inputs = new Set([...result.inputs, ...(result.ok ? [] : this.inputs)].map(pathKey));
+    this.apps.publish(result, { notify: !result.ok && previous?.ok !== false });
+    this.last = result;
+    if (!forced && result.ok && previous?.ok && previous.code === result.code) {
+      this.apps.log.trace(`${basename(this.entry.fsPath)}: a file changed on disk but the bundle is the same; not reloaded`);
+      return;
+    }
+    this._onDidRebuild.fire(result);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.delayer.dispose();
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    void this.builder?.dispose();
+    this.apps.clearProblems(this.entry.fsPath);
+    this._onDidRebuild.dispose();
+    this._onDidDispose.fire();
+    this._onDidDispose.dispose();
+  }
+}
+
+// --- the debug command ---------------------------------------------------------------------------------------
+
+/** What {@link DEBUG_BUILD_COMMAND} returns: plain data, safe to send anywhere. */
+export interface DebugBuildReport {
+  readonly ok: boolean;
+  readonly entry?: string;
+  readonly errors: readonly AppBuildMessage[];
+  readonly warnings: readonly AppBuildMessage[];
+  readonly inputs: readonly string[];
+  readonly durationMs?: number;
+  readonly esbuild: { readonly path: string; readonly version?: string };
+  /** With `{ load: true }`: the app's exports whose values are strings, numbers or booleans. */
+  readonly exports?: Record<string, string | number | boolean>;
+  readonly loadError?: string;
+}
+
+/**
+ * Builds a workspace app (`target`, a Uri or path; default: the first app found) and, with `{ load: true }`,
+ * loads it with an empty 'simul' module; returns what happened. For tests and for diagnosing a user's setup.
+ */
+export async function debugBuildWorkspaceApp(
+  apps: WorkspaceApps,
+  extensionUri: vscode.Uri,
+  target?: vscode.Uri | string,
+  options?: { load?: boolean },
+): Promise<DebugBuildReport> {
+  const esbuild = { path: esbuildPath(extensionUri), version: undefined as string | undefined };
+  const entry = typeof target === 'string' ? vscode.Uri.file(target) : target ?? (await apps.findWorkspaceApps())[0];
+  const refused = (text: string): DebugBuildReport => ({ ok: false, errors: [{ file: entry?.fsPath ?? '', line: 1, column: 1, length: 0, text, severity: 'error', notes: [] }], warnings: [], inputs: [], esbuild });
+  if (!entry) return refused('no workspace app found (files named *.app.ts or *.app.js in the folder of the simul.appsFolder setting)');
+  let result: AppBuildResult;
+  try {
+    result = await apps.build(entry);
+    esbuild.version = (await apps.esbuild()).version;
+  } catch (error) {
+    if (error instanceof WorkspaceTrustError) return { ...refused(error.message), entry: entry.fsPath };
+    throw error;
+  }
+  const report = {
+    ok: result.ok,
+    entry: result.entry,
+    errors: result.ok ? [] : result.errors,
+    warnings: result.warnings,
+    inputs: result.inputs,
+    durationMs: result.durationMs,
+    esbuild,
+  };
+  if (!options?.load || !result.ok) return report;
+  try {
+    const app = apps.load(result, { modules: { simul: {} } });
+    const exports: Record<string, string | number | boolean> = {};
+    for (const [key, value] of Object.entries((app.exports ?? {}) as Record<string, unknown>)) {
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') exports[key] = value;
+    }
+    app.dispose();
+    return { ...report, exports };
+  } catch (error) {
+    return { ...report, ok: false, loadError: error instanceof Error ? error.message : String(error) };
+  }
+}
