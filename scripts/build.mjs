@@ -4,13 +4,14 @@
  *   out/extension/main.js   the extension (Node, CommonJS, `vscode` external)
  *   out/extension/*.js      extra Node entry points the extension loads at run time (worker files)
  *   out/webview/main.js     the webview bundle (browser, IIFE)
+ *   out/webview/codicon.*   the codicon font and its style sheet, copied from @vscode/codicons
  *   out/test/...            unit tests, the extension-host suite, the UI journeys, benchmarks
  *
  * Flags: --watch (rebuild on change), --production (minify, no source maps: what `npm run package` ships),
  *        --only=extension,webview,tests (a subset).
  */
 import * as esbuild from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { filesUnder } from './files.mjs';
 
@@ -36,6 +37,31 @@ const reportPlugin = (/** @type {string} */ label) => ({
     });
   },
 });
+
+/**
+ * markdown-it always constructs a linkify-it matcher, but only uses it with `linkify: true`, which the
+ * webview never sets: a stub keeps its ~11 KB (and uc.micro's tables it pulls in) out of the bundle.
+ */
+const stubLinkify = {
+  name: 'stub-linkify',
+  setup(/** @type {esbuild.PluginBuild} */ build) {
+    build.onResolve({ filter: /^linkify-it$/ }, () => ({ path: 'linkify-it', namespace: 'simul-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'simul-stub' }, () => ({
+      contents:
+        'export class LinkifyIt { pretest() { return false; } test() { return false; } match() { return null; } matchAtStart() { return null; } }\n' +
+        'export default LinkifyIt;',
+      loader: 'js',
+    }));
+  },
+};
+
+/** The codicon font and style sheet the webview page links (icons, spinners), next to the bundle. */
+function copyCodicons() {
+  const from = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
+  const to = join(root, 'out', 'webview');
+  mkdirSync(to, { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(join(from, file), join(to, file));
+}
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [];
@@ -64,7 +90,7 @@ if (want('webview')) {
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    plugins: [reportPlugin('webview')],
+    plugins: [stubLinkify, reportPlugin('webview')],
   });
 }
 if (want('tests')) {
@@ -72,6 +98,7 @@ if (want('tests')) {
     ...sourcesUnder('test/unit', /\.test\.ts$/),
     ...sourcesUnder('test/suite', /\.ts$/),
     ...sourcesUnder('test/journeys', /\.ts$/),
+    ...sourcesUnder('test/webview', /(\.test|^gallery)\.ts$/),
     ...sourcesUnder('bench', /\.ts$/),
     ...(existsSync(join(root, 'test/electron.ts')) ? ['test/electron.ts'] : []),
   ];
@@ -97,6 +124,8 @@ if (want('tests')) {
 if (!watch && !only) rmSync(join(root, 'out'), { recursive: true, force: true });
 // A production build replaces the shipped bundles whole, so no stale source map or worker is left behind.
 if (production) for (const part of ['extension', 'webview']) if (want(part)) rmSync(join(root, 'out', part), { recursive: true, force: true });
+
+if (want('webview')) copyCodicons();
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
