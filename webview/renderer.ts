@@ -471,6 +471,9 @@ class DomRenderer implements Renderer {
   private _dispose(id: string): void {
     const m = this._mounted.get(id);
     if (m === undefined) return;
+    // Out of its parent's slot first, so the parent's list of children stays true.
+    const parent = m.parentId === undefined ? undefined : this._mounted.get(m.parentId);
+    if (parent !== undefined) this._detach(parent, id);
     this._mounted.delete(id);
     try {
       m.control.dispose?.();

@@ -126,6 +126,7 @@ export function lineChart(ctx: ControlContext<'lineChart'>): Control {
     if (fixedMin !== null) yMin = fixedMin;
     if (fixedMax !== null) yMax = fixedMax;
     const empty = !Number.isFinite(xMin) || !Number.isFinite(yMin) || !Number.isFinite(yMax);
+    const range = empty ? '' : `, x ${formatTick(xMin)} to ${formatTick(xMax)}`;
     if (empty) {
       xMin = 0;
       xMax = 1;
@@ -224,7 +225,7 @@ export function lineChart(ctx: ControlContext<'lineChart'>): Control {
     }
     const name = ctx.prop('title') || 'Line chart';
     const latest = all.map((s) => `${s.name} ${s.values.length > 0 ? formatTick(s.values[s.values.length - 1]) : 'no data'}`).join(', ');
-    canvas.setAttribute('aria-label', `${name}: ${n} points${latest ? `; latest ${latest}` : ''}`);
+    canvas.setAttribute('aria-label', `${name}: ${n} points${range}${latest ? `; latest ${latest}` : ''}`);
     canvas.dataset.points = String(n);
   };
 

@@ -6,7 +6,7 @@ export function listSlot(container: HTMLElement): ChildSlot {
   return {
     insert(index, element) {
       const before = items[index];
-      if (before !== undefined) container.insertBefore(element, before);
+      if (before !== undefined && before.parentNode === container) container.insertBefore(element, before);
       else {
         const last = items[items.length - 1];
         container.insertBefore(element, last === undefined ? null : last.nextSibling);
