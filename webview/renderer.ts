@@ -427,7 +427,7 @@ class DomRenderer implements Renderer {
       prop: ((name: string) => renderer._prop(m, name)) as ControlContext['prop'],
       raw: (name: string) => renderer._prop(m, name),
       emit(name: string, payload: ProtocolObject, edit?: LocalEdit) {
-        if (renderer._applying || renderer._prop(m, 'disabled') === true || !renderer._mounted.has(m.id)) return;
+        if (renderer._applying || renderer._prop(m, 'disabled') === true || renderer._mounted.get(m.id) !== m) return;
         const page = renderer._o.page;
         let local = edit;
         if (local === undefined) {
