@@ -287,4 +287,59 @@ describe('drawing is incremental', () => {
     assert.deepEqual(wp.errors, Array(3).fill('Failed to load resource: net::ERR_FILE_NOT_FOUND'));
     await wp.close();
   });
+
+  test('a tree shows the user’s expand at once and keeps it against a stale echo; the host decides once it has seen it', async () => {
+    const wp = await harness.open();
+    const items = [
+      { id: 'a', label: 'a', icon: '', children: [{ id: 'a/1', label: 'a1', icon: '', children: [] }] },
+      { id: 'b', label: 'b', icon: '', children: [] },
+    ];
+    await wp.snapshot({ root: 't', nodes: [node('t', 'tree', { items, expanded: [] })] });
+    const tree = wp.control('t').getByRole('tree');
+    await tree.getByRole('treeitem', { name: 'a', exact: true }).locator('.simul-tree-twistie').click();
+    const [toggle] = await wp.newEvents(0, 1, 't');
+    assert.deepEqual([toggle.name, toggle.payload], ['toggle', { id: 'a', expanded: true }]);
+    assert.equal(await tree.getByRole('treeitem', { name: 'a1' }).count(), 1, 'expanded at once');
+    await wp.set('t', 'expanded', [], toggle.seq - 1);
+    assert.equal(await tree.getByRole('treeitem', { name: 'a1' }).count(), 1, 'a stale echo does not fold it back');
+    await wp.set('t', 'expanded', [], toggle.seq);
+    assert.equal(await tree.getByRole('treeitem', { name: 'a1' }).count(), 0, 'the host, having seen the toggle, decided otherwise');
+    assert.deepEqual(wp.errors, []);
+    await wp.close();
+  });
+
+  test('tabs follow their children: inserted, moved and removed children add, move and drop tabs', async () => {
+    const wp = await harness.open();
+    await wp.snapshot({
+      root: 'tabs',
+      nodes: [node('tabs', 'tabs', { labels: ['One', 'Two'], selected: 1 }, ['one', 'two']), node('one', 'text', { text: 'first' }), node('two', 'text', { text: 'second' })],
+    });
+    const tabs = wp.control('tabs');
+    assert.equal(await tabs.getByRole('tabpanel').textContent(), 'second');
+    await wp.patch([
+      { op: 'insert', parent: 'tabs', index: 0, nodes: [node('zero', 'text', { text: 'zeroth' })] },
+      { op: 'set', id: 'tabs', prop: 'labels', value: ['Zero', 'One', 'Two'] },
+    ]);
+    assert.deepEqual(await tabs.getByRole('tab').allTextContents(), ['Zero', 'One', 'Two']);
+    assert.equal(await tabs.getByRole('tabpanel').textContent(), 'first', 'the selected index stays 1');
+    await wp.patch([{ op: 'move', id: 'two', parent: 'tabs', index: 0 }, { op: 'set', id: 'tabs', prop: 'selected', value: 0 }]);
+    assert.equal(await tabs.getByRole('tabpanel').textContent(), 'second');
+    await wp.patch([{ op: 'remove', id: 'two' }, { op: 'set', id: 'tabs', prop: 'labels', value: ['Zero', 'One'] }]);
+    assert.deepEqual(await tabs.getByRole('tab').allTextContents(), ['Zero', 'One']);
+    assert.equal(await tabs.getByRole('tabpanel').textContent(), 'zeroth');
+    assert.deepEqual(wp.errors, []);
+    await wp.close();
+  });
+
+  test('a radio group the host clears can be set again to the option it had', async () => {
+    const wp = await harness.open();
+    const options = [{ value: 'x', label: 'X' }, { value: 'y', label: 'Y' }];
+    await wp.snapshot({ root: 'r', nodes: [node('r', 'radioGroup', { label: 'Pick', options, value: 'x' })] });
+    await wp.set('r', 'value', null);
+    assert.equal(await wp.control('r').getByRole('radio', { checked: true }).count(), 0);
+    await wp.control('r').getByRole('radio', { name: 'X' }).click();
+    const [event] = await wp.newEvents(0, 1, 'r');
+    assert.deepEqual(event.payload, { value: 'x' });
+    await wp.close();
+  });
 });

@@ -160,7 +160,8 @@ export function radioGroup(ctx: ControlContext<'radioGroup'>): Control {
         element.replaceChildren(label, ...radios);
       }
       for (const radio of radios) if (radio.checked !== (radio.value === value)) radio.checked = radio.value === value;
-      if (value !== null && element.value !== value) element.value = value;
+      // '' when none is chosen, so that picking the option chosen before still changes the group's value.
+      if (element.value !== (value ?? '')) element.value = value ?? '';
     },
   };
 }

@@ -29,6 +29,20 @@ export function tabs(ctx: ControlContext<'tabs'>): Control {
     const id = tabEls[index].id;
     if (panels.activeid !== id) panels.activeid = id;
   };
+  /**
+   * After tabs are added or removed the toolkit learns of them only at the slot change (a microtask later),
+   * and meanwhile resolves the active id against its old list, picking the first tab: select again after it.
+   */
+  let reselectQueued = false;
+  const reselect = (): void => {
+    select();
+    if (reselectQueued) return;
+    reselectQueued = true;
+    setTimeout(() => {
+      reselectQueued = false;
+      select();
+    }, 0);
+  };
 
   panels.addEventListener('change', (event) => {
     if (event.target !== panels) return; // a control inside a panel
@@ -54,7 +68,7 @@ export function tabs(ctx: ControlContext<'tabs'>): Control {
         viewEls.splice(index, 0, view);
         items.splice(index, 0, element);
         label();
-        select();
+        reselect();
       },
       remove(element) {
         const index = items.indexOf(element);
@@ -66,7 +80,7 @@ export function tabs(ctx: ControlContext<'tabs'>): Control {
         if (element.parentNode === view) element.remove();
         view.remove();
         label();
-        select();
+        reselect();
       },
     },
     update(changed) {
