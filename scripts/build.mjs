@@ -6,6 +6,7 @@
  *   out/webview/main.js     the webview bundle (browser, IIFE)
  *   out/esbuild-wasm/       esbuild's WebAssembly build and its JS API, copied (not bundled) from node_modules:
  *                           the extension loads it lazily to build workspace apps (docs/workspace-apps.md)
+ *   out/webview/codicon.*   the codicon font and its style sheet, copied from @vscode/codicons
  *   out/test/...            unit tests, the extension-host suite, the installed-.vsix checks, the UI journeys, benchmarks
  *
  * Flags: --watch (rebuild on change), --production (minify, no source maps: what `npm run package` ships),
@@ -39,6 +40,31 @@ const reportPlugin = (/** @type {string} */ label) => ({
   },
 });
 
+/**
+ * markdown-it always constructs a linkify-it matcher, but only uses it with `linkify: true`, which the
+ * webview never sets: a stub keeps its ~11 KB (and uc.micro's tables it pulls in) out of the bundle.
+ */
+const stubLinkify = {
+  name: 'stub-linkify',
+  setup(/** @type {esbuild.PluginBuild} */ build) {
+    build.onResolve({ filter: /^linkify-it$/ }, () => ({ path: 'linkify-it', namespace: 'simul-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'simul-stub' }, () => ({
+      contents:
+        'export class LinkifyIt { pretest() { return false; } test() { return false; } match() { return null; } matchAtStart() { return null; } }\n' +
+        'export default LinkifyIt;',
+      loader: 'js',
+    }));
+  },
+};
+
+/** The codicon font and style sheet the webview page links (icons, spinners), next to the bundle. */
+function copyCodicons() {
+  const from = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
+  const to = join(root, 'out', 'webview');
+  mkdirSync(to, { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(join(from, file), join(to, file));
+}
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [];
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: /** @type {const} */ ('warning'), absWorkingDir: root };
@@ -66,7 +92,7 @@ if (want('webview')) {
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    plugins: [reportPlugin('webview')],
+    plugins: [stubLinkify, reportPlugin('webview')],
   });
 }
 if (want('tests')) {
@@ -75,6 +101,7 @@ if (want('tests')) {
     ...sourcesUnder('test/suite', /\.ts$/),
     ...sourcesUnder('test/installed', /\.ts$/),
     ...sourcesUnder('test/journeys', /\.ts$/),
+    ...sourcesUnder('test/webview', /(\.test|^gallery)\.ts$/),
     ...sourcesUnder('bench', /\.ts$/),
     ...(existsSync(join(root, 'test/electron.ts')) ? ['test/electron.ts'] : []),
   ];
@@ -134,6 +161,8 @@ if (!watch && !only) rmSync(join(root, 'out'), { recursive: true, force: true })
 // A production build replaces the shipped bundles whole, so no stale source map or worker is left behind.
 if (production) for (const part of ['extension', 'webview']) if (want(part)) rmSync(join(root, 'out', part), { recursive: true, force: true });
 if (want('extension')) copyEsbuildWasm();
+
+if (want('webview')) copyCodicons();
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

@@ -1,17 +1,18 @@
 // @ts-check
 /**
- * `npm test`: the whole suite, in order — lint, type-check, build, unit tests (plain Node), package the
- * .vsix, the extension-host suite in a real VS Code, then the UI journeys in that VS Code with the
- * packaged .vsix installed as a user would, and checks from inside that installed extension's host. Ends with
- * one line: `N passed, N failed`.
+ * `npm test`: the whole suite, in order — lint, type-check, build, unit tests (plain Node), the webview
+ * tests (the built webview bundle in headless Chromium, not VS Code), package the .vsix, the extension-host
+ * suite in a real VS Code, then the UI journeys in that VS Code with the packaged .vsix installed as a user
+ * would, and checks from inside that installed extension's host. Ends with one line: `N passed, N failed`.
  *
  * Each step that is a single check (lint, type-check, build, package) counts as one test; the unit
- * tests, the extension-host tests and the journeys count one each. A step that cannot run because an
- * earlier one failed is reported and counted as failed, never silently skipped.
+ * tests, the webview tests, the extension-host tests and the journeys count one each. A step that cannot
+ * run because an earlier one failed is reported and counted as failed, never silently skipped.
  *
- *   node scripts/test.mjs                 everything
- *   node scripts/test.mjs --only unit     lint, type-check, build, unit tests
- *   node scripts/test.mjs --only vscode   build, package, extension-host suite, journeys, installed-.vsix checks
+ *   node scripts/test.mjs                  everything
+ *   node scripts/test.mjs --only unit      lint, type-check, build, unit tests
+ *   node scripts/test.mjs --only webview   build the webview and the tests, webview tests
+ *   node scripts/test.mjs --only vscode    build, package, extension-host suite, journeys, installed-.vsix checks
  *
  * Artifacts of failures (screenshots, extension host logs) go to test-results/ and their paths are printed.
  */
@@ -79,17 +80,21 @@ async function step(/** @type {string} */ name, /** @type {string} */ cmd, /** @
   return code === 0;
 }
 
-async function unitTests() {
-  heading('unit tests (node --test)');
-  const tap = join(results, 'unit.tap');
-  const unitDir = join(root, 'out', 'test', 'unit');
-  if (!existsSync(unitDir)) {
-    count('unit tests', false, 'no unit tests were built (out/test/unit is missing)');
+/**
+ * Runs the `*.test.js` files under `out/<dir>` with `node --test`, each test counted, the TAP result
+ * written to test-results/<label>.tap.
+ * @param {string} label @param {string} dir @param {string[]} [extraArgs]
+ */
+async function nodeTests(label, dir, extraArgs = []) {
+  const tap = join(results, `${label}.tap`);
+  const testDir = join(root, 'out', dir);
+  if (!existsSync(testDir)) {
+    count(`${label} tests`, false, `no ${label} tests were built (out/${dir} is missing)`);
     return;
   }
-  const files = filesUnder(unitDir, (name) => name.endsWith('.test.js')).map((f) => relative(root, f));
+  const files = filesUnder(testDir, (name) => name.endsWith('.test.js')).map((f) => relative(root, f));
   const code = await run(process.execPath, [
-    '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test', ...extraArgs, '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files,
   ]);
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
@@ -100,10 +105,24 @@ async function unitTests() {
   passed += p;
   failed += f;
   skipped += s;
-  if (f > 0) failures.push(`${f} unit test(s) failed (see ${relative(root, tap)})`);
-  if (p + f === 0) count('unit tests', false, 'the unit test run executed no test');
-  else if (code !== 0 && f === 0) count('unit tests', false, `node --test exited with ${code}`);
-  console.log(`unit: ${p} passed, ${f} failed${s ? `, ${s} skipped` : ''}`);
+  if (f > 0) failures.push(`${f} ${label} test(s) failed (see ${relative(root, tap)})`);
+  if (p + f === 0) count(`${label} tests`, false, `the ${label} test run executed no test`);
+  else if (code !== 0 && f === 0) count(`${label} tests`, false, `node --test exited with ${code}`);
+  console.log(`${label}: ${p} passed, ${f} failed${s ? `, ${s} skipped` : ''}`);
+}
+
+async function unitTests() {
+  heading('unit tests (node --test)');
+  await nodeTests('unit', join('test', 'unit'));
+}
+
+/**
+ * The webview tests: out/webview/main.js under the page's strict CSP in headless Chromium (playwright-core,
+ * test/webview/harness.ts), one file at a time so the timing checks (smooth scrolling) have the machine.
+ */
+async function webviewTests() {
+  heading('webview tests (headless Chromium)');
+  await nodeTests('webview', join('test', 'webview'), ['--test-concurrency=1']);
 }
 
 /**
@@ -260,10 +279,14 @@ try {
     await step('lint', npx('eslint'), ['--max-warnings', '0', '.']);
     await step('type-check', 'npm', ['run', '--silent', 'typecheck']);
   }
-  const built = await step('build', process.execPath, [join(root, 'scripts', 'build.mjs')]);
+  const built = await step('build', process.execPath, [join(root, 'scripts', 'build.mjs'), ...(only === 'webview' ? ['--only=webview,tests'] : [])]);
   if (only === 'all' || only === 'unit') {
     if (built) await unitTests();
     else count('unit tests', false, 'not run: the build failed');
+  }
+  if (only === 'all' || only === 'webview') {
+    if (built) await webviewTests().catch((err) => count('webview tests', false, String(err?.stack ?? err)));
+    else count('webview tests', false, 'not run: the build failed');
   }
   if (only === 'all' || only === 'vscode') {
     const packaged = built && (await step('package .vsix', process.execPath, [join(root, 'scripts', 'package.mjs')]));

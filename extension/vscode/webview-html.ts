@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
+import { webviewPageHtml, type WebviewLocation } from './webview-page';
 
-/** Where a Simul webview is shown: an editor panel or the side-panel view. */
-export type WebviewLocation = 'panel' | 'view';
+export type { WebviewLocation } from './webview-page';
 
-/** The folders a Simul webview may load from: the webview bundle and the static media, nothing else. */
+/** The folders a Simul webview may load from: the webview bundle (and codicons) and the static media, nothing else. */
 export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'out', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
@@ -22,34 +22,17 @@ export function createNonce(): string {
 }
 
 /**
- * The page for a Simul webview. Strict CSP: nothing by default; scripts only with this page's nonce;
- * styles, fonts and images only from the extension's own webview resources (and the nonce for styles the
- * toolkit injects); every URL passes through `asWebviewUri`.
+ * The page for a Simul webview. Strict CSP (see `webviewCsp`): nothing by default; scripts only with this
+ * page's nonce; styles, fonts (codicons) and images only from the extension's own webview resources (and
+ * the nonce for styles the toolkit injects; data: and blob: images); every URL passes through `asWebviewUri`.
  */
 export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, location: WebviewLocation): string {
-  const nonce = createNonce();
-  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', 'webview', 'main.js'));
-  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
-  const csp = [
-    `default-src 'none'`,
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data: blob:`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="simul-nonce" content="${nonce}">
-<link rel="stylesheet" href="${styleUri.toString()}" nonce="${nonce}">
-<title>Simul</title>
-</head>
-<body data-location="${location}">
-<main id="root" aria-busy="true"></main>
-<script nonce="${nonce}" src="${scriptUri.toString()}"></script>
-</body>
-</html>`;
+  const uri = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
+  return webviewPageHtml({
+    cspSource: webview.cspSource,
+    nonce: createNonce(),
+    scriptUri: uri('out', 'webview', 'main.js'),
+    styleUris: [uri('out', 'webview', 'codicon.css'), uri('media', 'webview.css')],
+    location,
+  });
 }

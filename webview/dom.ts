@@ -1,0 +1,59 @@
+/** Small DOM helpers shared by the control renderers. Everything is built with the DOM API (no HTML strings). */
+
+type Attrs = Readonly<Record<string, string | number | boolean | null | undefined>>;
+
+/** Creates an element with attributes (`false`/`null`/`undefined`: absent; `true`: present) and children. */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
+export function h(tag: string, attrs?: Attrs, ...children: (Node | string)[]): HTMLElement;
+export function h(tag: string, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElement {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) setAttr(element, name, value);
+  element.append(...children);
+  return element;
+}
+
+/** Sets, or with `false`/`null`/`undefined` removes, an attribute; `true` sets it empty. */
+export function setAttr(element: Element, name: string, value: string | number | boolean | null | undefined): void {
+  if (value === false || value === null || value === undefined) element.removeAttribute(name);
+  else element.setAttribute(name, value === true ? '' : String(value));
+}
+
+/** Sets an element's text only when it differs (keeps selection and avoids layout work). */
+export function setText(element: Node, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+let counter = 0;
+/** A DOM id unique in the page. */
+export function uniqueId(prefix = 'simul'): string {
+  return `${prefix}-${(++counter).toString(36)}`;
+}
+
+/** A codicon element; `name` is kept to letters, digits and dashes (it becomes a class name). */
+export function codicon(name: string, extraClass = ''): HTMLElement {
+  const icon = h('span', { class: `codicon codicon-${codiconName(name)}${extraClass ? ` ${extraClass}` : ''}`, 'aria-hidden': 'true' });
+  return icon;
+}
+
+/** A codicon name made safe for a class name. */
+export function codiconName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9-]/g, '') || 'circle-filled';
+}
+
+/** A value as a table cell or label shows it. */
+export function displayText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Whether a keyboard event has modifiers other than Shift. */
+export function hasModifier(event: KeyboardEvent): boolean {
+  return event.ctrlKey || event.metaKey || event.altKey;
+}
