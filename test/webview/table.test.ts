@@ -87,34 +87,35 @@ describe('a table of 100,000 rows', () => {
     assert.ok(lastVisible, 'the last row is in view');
   });
 
-  test('scrolls smoothly: frames of a long scroll paint within budget, no run of long tasks', async () => {
+  // How fast it scrolls is measured by the benchmark (npm run bench:vscode), not asserted here: a test
+  // checks what a user sees at every step of a long scroll.
+  test('a long scroll shows, at every frame, the rows under the viewport and never more than a few dozen', async () => {
     const grid = wp.control('t').getByRole('grid');
     const result = await grid.evaluate(async (g) => {
       g.scrollTop = 0;
       await new Promise((r) => requestAnimationFrame(r));
-      const long: number[] = [];
-      const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
-      observer.observe({ type: 'longtask', buffered: false });
-      const frames: number[] = [];
+      const misses: string[] = [];
       let maxRows = 0;
       for (let i = 0; i < 120; i++) {
-        const t0 = performance.now();
         g.scrollTop += 37 * 22; // 37 rows a frame: about 2,200 rows a second
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        frames.push(performance.now() - t0);
-        maxRows = Math.max(maxRows, g.querySelectorAll('.simul-table-body [role="row"]').length);
+        const rows = [...g.querySelectorAll<HTMLElement>('.simul-table-body [role="row"]')];
+        maxRows = Math.max(maxRows, rows.length);
+        const box = g.getBoundingClientRect();
+        const header = g.querySelector<HTMLElement>('[role="row"]:not(.simul-table-body [role="row"])')?.getBoundingClientRect().height ?? 0;
+        // The row drawn at the top edge of the body must be the row whose index the scroll offset names.
+        const top = rows.find((r) => {
+          const rect = r.getBoundingClientRect();
+          return rect.top <= box.top + header + 1 && rect.bottom > box.top + header + 1;
+        });
+        const expected = Math.floor(g.scrollTop / 22);
+        const shown = top ? Number(/^r(\d+)$/.exec(top.querySelector('[role="gridcell"]')?.textContent ?? '')?.[1]) : NaN;
+        if (!(Math.abs(shown - expected) <= 1)) misses.push(`step ${i}: top row r${shown}, scrolled to row ${expected}`);
       }
-      observer.disconnect();
-      frames.sort((a, b) => a - b);
-      return { median: frames[frames.length >> 1], p95: frames[Math.floor(frames.length * 0.95)], long, maxRows, top: g.scrollTop };
+      return { misses, maxRows, top: g.scrollTop };
     });
     assert.ok(result.top > 90_000, `it scrolled (to ${result.top})`);
-    // Two animation frames per step: about 33 ms when each paints within its frame.
-    assert.ok(result.median < 45, `median step ${result.median.toFixed(1)} ms`);
-    assert.ok(result.p95 < 80, `95th percentile step ${result.p95.toFixed(1)} ms`);
-    // A busy test machine (two cores, the runner, Chromium) may stall a frame now and then: allow a rare
-    // short long task, not a pattern of them.
-    assert.ok(result.long.length <= 2 && result.long.every((d) => d < 150), `long tasks while scrolling: ${JSON.stringify(result.long)}`);
+    assert.deepEqual(result.misses, [], 'a frame showed rows other than the ones under the viewport');
     assert.ok(result.maxRows < 60, `at most ${result.maxRows} row elements`);
   });
 
