@@ -31,6 +31,7 @@ import { effect, untracked, type AsyncReadable, type Effect, type Readable } fro
 import {
   every,
   isCancelledError,
+  isDisposable,
   toSyncListener,
   type EveryOptions,
   type ListenerPolicy,
@@ -75,8 +76,12 @@ export interface HandlerSpec<P> {
 /** A handler, alone or with options. */
 export type HandlerInput<P> = Handler<P> | HandlerSpec<P>;
 
-/** Called when the control is mounted and the views know it; may return a cleanup, run at unmount. */
-export type MountHook<C> = (control: C) => void | (() => void);
+/**
+ * Called when the control is mounted and the views know it. What it returns is its cleanup, run at
+ * unmount, when it is a function or a disposable (anything else is ignored, so `(c) => c.every(...)` is
+ * fine: the control's tasks end with it anyway).
+ */
+export type MountHook<C> = (control: C) => unknown;
 
 /** The properties of a kind, each as a {@link PropInput}. */
 export type PropInputs<K extends ControlKind> = { [P in keyof PropsOf<K>]?: PropInput<PropsOf<K>[P]> };
@@ -175,8 +180,8 @@ export interface AppHost {
   _report(report: ControlErrorReport): void;
   /** A new task group for the control's tasks, child of the app's group. */
   _createScope(control: Control): TaskGroup;
-  /** Counts work (handler runs, started tasks) until `done` settles: `settled()` waits for it. */
-  _trackWork(done: Promise<unknown>): void;
+  /** Counts a handler run or a started task until `done` settles (the harness's `settled()` looks at them). */
+  _trackWork(done: Promise<unknown>, kind: 'handler' | 'task'): void;
   /** A binding or fragment effect was created (+1) or disposed (-1). */
   _noteSubscriptions(delta: number): void;
   /** A task scope was created (+1) or ended (-1). */
@@ -282,7 +287,7 @@ export class Control<K extends ControlKind = ControlKind> {
   /** @internal Undefined for a control that holds no children. */
   readonly _slots: Slot[] | undefined;
   /** Typed loosely so that a `Control<'button'>` stays a `Control`. */
-  private readonly _mountHooks: ((control: never) => void | (() => void))[] = [];
+  private readonly _mountHooks: ((control: never) => unknown)[] = [];
   private readonly _unmountHooks: (() => void)[] = [];
   private readonly _policy: HandlerPolicy | undefined;
   private readonly _busyDefault: boolean | undefined;
@@ -499,7 +504,7 @@ export class Control<K extends ControlKind = ControlKind> {
         return undefined;
       }
     }, name ?? `${this._id} task`);
-    host._trackWork(task.settled());
+    host._trackWork(task.settled(), 'task');
     return task;
   }
 
@@ -758,7 +763,7 @@ export class Control<K extends ControlKind = ControlKind> {
       });
       this._listeners.set(event, listener);
     }
-    (this._host as AppHost)._trackWork(listener(payload));
+    (this._host as AppHost)._trackWork(listener(payload), 'handler');
   }
 
   private async _runHandler(spec: HandlerSpec<unknown>, payload: unknown, task: Task<unknown>, busy: boolean, generation: number): Promise<void> {
@@ -871,10 +876,11 @@ export class Control<K extends ControlKind = ControlKind> {
     }
   }
 
-  private _runMountHook(hook: (control: never) => void | (() => void)): void {
+  private _runMountHook(hook: (control: never) => unknown): void {
     try {
-      const cleanup = (hook as (control: this) => void | (() => void))(this);
-      if (typeof cleanup === 'function') this._cleanups.push(cleanup);
+      const cleanup = (hook as (control: this) => unknown)(this);
+      if (typeof cleanup === 'function') this._cleanups.push(cleanup as () => void);
+      else if (isDisposable(cleanup)) this._cleanups.push(() => cleanup.dispose());
     } catch (error) {
       this._host?._report({ phase: 'mount', error, control: this });
     }

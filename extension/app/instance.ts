@@ -142,8 +142,10 @@ export interface AppDebugCounts {
 
 /** Counts and counters of an instance. */
 export interface AppStatistics extends AppDebugCounts {
-  /** Handler runs and started tasks not yet finished (what the harness's `settled()` waits for). */
-  readonly pendingWork: number;
+  /** Handler runs not yet finished, queued ones included (what the harness's `settled()` waits for). */
+  readonly pendingHandlers: number;
+  /** Tasks started with `startSoon` (of the app or its controls) not yet finished. */
+  readonly pendingTasks: number;
   /** Reactive properties whose async formula is pending. */
   readonly pendingFormulas: number;
   /** Errors reported so far. */
@@ -204,6 +206,7 @@ export interface AppDiagnostics {
   readonly subscriptions: number;
   readonly scopes: number;
   readonly connections: number;
+  /** Handler runs and started tasks not yet finished. */
   readonly pendingWork: number;
 }
 
@@ -284,7 +287,8 @@ class Instance implements AppInstance, AppHost {
   private _subscriptions = 0;
   private _scopeCount = 0;
   private _controls = 0;
-  private _work = 0;
+  private _handlers = 0;
+  private _tasks = 0;
   private _errorsReported = 0;
   /** @internal */ _eventsAccepted = 0;
   /** @internal */ _messagesRefused = 0;
@@ -391,7 +395,7 @@ class Instance implements AppInstance, AppHost {
             return undefined;
           }
         }, name ?? `${this.id} task`);
-        this._trackWork(task.settled());
+        this._trackWork(task.settled(), 'task');
         return task;
       },
       every: (ms: number, fn: (task: Task, run: number) => unknown, options: Omit<EveryOptions, 'scope'> = {}): Periodic => {
@@ -528,11 +532,13 @@ class Instance implements AppInstance, AppHost {
     return scope as TaskGroup;
   }
 
-  _trackWork(done: Promise<unknown>): void {
-    this._work++;
+  _trackWork(done: Promise<unknown>, kind: 'handler' | 'task'): void {
+    if (kind === 'handler') this._handlers++;
+    else this._tasks++;
     totals.pendingWork++;
     const end = () => {
-      this._work--;
+      if (kind === 'handler') this._handlers--;
+      else this._tasks--;
       totals.pendingWork--;
     };
     done.then(end, end);
@@ -714,7 +720,8 @@ class Instance implements AppInstance, AppHost {
     for (const control of this._ids.values()) pendingFormulas += control._pending.size;
     return {
       ...this.debugCounts(),
-      pendingWork: this._work,
+      pendingHandlers: this._handlers,
+      pendingTasks: this._tasks,
       pendingFormulas,
       errorsReported: this._errorsReported,
       eventsAccepted: this._eventsAccepted,

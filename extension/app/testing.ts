@@ -78,6 +78,14 @@ export interface PageTreeNode {
   readonly children: readonly PageTreeNode[];
 }
 
+/** Options of `settled()`. */
+export interface SettleOptions {
+  /** How long to wait in real time before failing (default: the harness's `timeoutMs`). */
+  readonly timeoutMs?: number;
+  /** Also wait for every task started with `startSoon` to end (default false). */
+  readonly tasks?: boolean;
+}
+
 /** Options of `hide`. */
 export interface HideOptions {
   /**
@@ -161,13 +169,15 @@ export interface Harness extends HarnessView {
   /** The host's tree, in the same form as `tree()`: a converged view's `tree()` equals it. */
   hostTree(): PageTreeNode;
   /**
-   * Waits until nothing is pending: no handler run or started task unfinished, no async formula of a
-   * property pending, and every visible view up to date (nothing to post, every frame acked, no message
-   * in flight). With a virtual clock, time jumps to the next timer while work waits for one. Throws,
-   * saying what is still pending, after `timeoutMs` of real time. Periodic tasks (`every`) are not
-   * waited for.
+   * Waits until nothing is pending: no handler run unfinished (queued ones included), no async formula of
+   * a property pending, and every visible view up to date (nothing to post, every frame acked, no message
+   * in flight). With a virtual clock, time jumps to the next timer while that work waits for one. Throws,
+   * saying what is still pending, after `timeoutMs` of real time.
+   *
+   * Tasks started with `startSoon` are background work (workers, pollers that never end) and periodic
+   * ones (`every`) are not waited for, unless `tasks: true` (then every started task must end).
    */
-  settled(options?: { readonly timeoutMs?: number }): Promise<void>;
+  settled(options?: SettleOptions): Promise<void>;
   /**
    * Waits until every visible view is up to date with the host as it is now, without waiting for
    * running work and without moving time: the way to look at intermediate states (a button `loading`
@@ -264,30 +274,31 @@ class HarnessImpl implements Harness {
   }
 
   /** What is still pending, in words; empty when settled. */
-  private _pending(): { work: string[]; delivery: string[] } {
+  private _pending(tasks: boolean): { work: string[]; delivery: string[] } {
     const stats = this.app.statistics();
     const work: string[] = [];
-    if (stats.pendingWork > 0) work.push(`${stats.pendingWork} handler run(s) or started task(s) unfinished`);
+    if (stats.pendingHandlers > 0) work.push(`${stats.pendingHandlers} handler run(s) unfinished`);
+    if (tasks && stats.pendingTasks > 0) work.push(`${stats.pendingTasks} started task(s) unfinished`);
     if (stats.pendingFormulas > 0) work.push(`${stats.pendingFormulas} async formula(s) of properties pending`);
     const delivery: string[] = [];
     for (const view of this._views) delivery.push(...view._pending());
     return { work, delivery };
   }
 
-  settled(options: { readonly timeoutMs?: number } = {}): Promise<void> {
-    return this._wait(true, options.timeoutMs ?? this._timeoutMs);
+  settled(options: SettleOptions = {}): Promise<void> {
+    return this._wait(true, options.tasks === true, options.timeoutMs ?? this._timeoutMs);
   }
 
   flush(options: { readonly timeoutMs?: number } = {}): Promise<void> {
-    return this._wait(false, options.timeoutMs ?? this._timeoutMs);
+    return this._wait(false, false, options.timeoutMs ?? this._timeoutMs);
   }
 
-  private async _wait(forWork: boolean, timeoutMs: number): Promise<void> {
+  private async _wait(forWork: boolean, forTasks: boolean, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let quiet = 0;
     for (;;) {
       await nextTurn();
-      const pending = this._pending();
+      const pending = this._pending(forTasks);
       const work = forWork ? pending.work : [];
       const delivery = pending.delivery;
       if (work.length === 0 && delivery.length === 0) {
