@@ -1189,6 +1189,20 @@ export class LineChartControl extends Control<'lineChart'> {
     for (let i = 0; i < series.length; i++) this._pushSeries(`y${i}`, series[i], options.limit);
   }
 
+  /**
+   * What the chart holds now: `x` and the series that have values (`ys[i]` is `y<i>`), as copies. (The
+   * series properties `y0`…`y7` are not in the catalogue's TypeScript types; read them here.)
+   */
+  data(): { readonly x: Float64Array; readonly ys: readonly Float64Array[] } {
+    const ys: Float64Array[] = [];
+    for (let i = 0; i < MAX_CHART_SERIES; i++) {
+      const stream = this._streams.get(`y${i}`);
+      if (stream === undefined) break;
+      ys.push(stream.toArray() as Float64Array);
+    }
+    return { x: this._get('x') as Float64Array, ys };
+  }
+
   private _pushSeries(prop: string, items: Float64Array, limit: number | undefined): void {
     (this._stream(prop) as SeriesBuffer).push(items, limit);
     if (this._attached) this._host?._emitAppend(this, prop, items, limit);

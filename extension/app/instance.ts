@@ -12,6 +12,7 @@ import {
   validateWebviewMessage,
   acceptsEvent,
   createOutbox,
+  type ControlKind,
   type ControlNode,
   type EventMessage,
   type HostToWebviewMessage,
@@ -46,7 +47,7 @@ import {
   type TaskInfo,
   type TaskTreeNode,
 } from '../runtime';
-import { Control, type AppHost, type ControlErrorReport, type ErrorPhase } from './control';
+import { Control, type AppHost, type ControlErrorReport, type ControlOf, type ErrorPhase } from './control';
 import type { AppContext, AppDefinition, AppErrorReport } from './define';
 import { errorText } from './sources';
 import { ui } from './ui';
@@ -180,6 +181,8 @@ export interface AppInstance {
   content(): TreeContent;
   /** The mounted control with this id. */
   find(id: string): Control | undefined;
+  /** The mounted control with this id, which must be of `kind` (a `TypeError` says when it is not). */
+  find<K extends ControlKind>(id: string, kind: K): ControlOf<K> | undefined;
   /**
    * Closes the app: disconnects the views, unmounts every control (unmount hooks run, subscriptions
    * are disposed), disposes what the app owns, cancels every task, and resolves once all have ended.
@@ -675,8 +678,10 @@ class Instance implements AppInstance, AppHost {
     return { root: this._root.id, nodes: this._root._nodes() };
   }
 
-  find(id: string): Control | undefined {
-    return this._ids.get(id);
+  find(id: string, kind?: ControlKind): Control | undefined {
+    const control = this._ids.get(id);
+    if (control !== undefined && kind !== undefined && control.kind !== kind) throw new TypeError(`${this.label}: the control "${id}" is a ${control.kind}, not a ${kind}`);
+    return control;
   }
 
   taskTree(): TaskTreeNode | undefined {
