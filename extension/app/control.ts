@@ -24,6 +24,7 @@ import {
   type ProtocolObject,
   type ProtocolValue,
   type StreamItems,
+  type TreeItem,
   type Validated,
   MAX_CHART_SERIES,
 } from '../protocol';
@@ -541,6 +542,15 @@ export class Control<K extends ControlKind = ControlKind> {
 
   /** @internal The value of a property as the views are sent it. */
   _get(prop: string): ProtocolValue {
+    if (!this._mounted && this._sources.has(prop) && prop !== 'loading' && prop !== 'error') {
+      // Not followed yet: read the source now (untracked), as mounting would.
+      const source = this._sources.get(prop);
+      const kind = sourceKind(source);
+      const value = untracked(() =>
+        kind === 'getter' ? (source as () => unknown)() : kind === 'async' ? (source as AsyncReadable<unknown>).value.peek() : (source as Readable<unknown>).peek(),
+      );
+      if (value !== undefined) return value as ProtocolValue;
+    }
     const stream = this._streams.get(prop);
     if (stream !== undefined) return stream.toArray();
     if (this._values.has(prop)) return this._values.get(prop) as ProtocolValue;
@@ -561,13 +571,14 @@ export class Control<K extends ControlKind = ControlKind> {
   private _setSource(prop: string, value: unknown): void {
     if (propSpec(this.kind, prop) === undefined) throw new TypeError(`${this._where()}: a ${this.kind} has no property '${prop}'`);
     if (prop === 'rowPatches') throw new TypeError(`${this._where()}: rowPatches is not set directly: call table.patch(index, row)`);
-    this._unbind(prop);
     if (sourceKind(value) === 'value') {
+      this._assign(prop, value, false); // throws, changing nothing, when the value does not fit
+      this._unbind(prop);
       this._sources.delete(prop);
-      this._assign(prop, value, false);
       this._compose();
       return;
     }
+    this._unbind(prop);
     this._sources.set(prop, value);
     if (this._mounted) this._bind(prop, value);
   }
@@ -740,6 +751,37 @@ export class Control<K extends ControlKind = ControlKind> {
       this._compose();
     } else if (isReadable(source) && isWritable(source)) {
       source.value = value;
+    }
+  }
+
+  /**
+   * @internal Why an event with a well-typed payload still cannot be true of this control now (a dropdown
+   * value that is not among its options, a tab or row that does not exist), or undefined. The page is
+   * untrusted: the bound State must only ever hold values the control offers.
+   */
+  _refusal(event: string, payload: ProtocolValue): string | undefined {
+    const value = (payload as { value?: ProtocolValue }).value;
+    const where = `${this.kind} '${this._id}'`;
+    switch (this.kind) {
+      case 'dropdown':
+      case 'radioGroup': {
+        const options = this._get('options') as readonly { value: string }[];
+        return options.some((o) => o.value === value) ? undefined : `${where} has no option ${JSON.stringify(value)}`;
+      }
+      case 'tabs': {
+        const count = (this._get('labels') as readonly string[]).length;
+        return (value as number) < count ? undefined : `${where} has no tab ${String(value)} (it has ${count})`;
+      }
+      case 'table': {
+        const count = this._streams.get('rows')?.length ?? 0;
+        return (value as number) < count ? undefined : `${where} has no row ${String(value)} (it has ${count})`;
+      }
+      case 'tree': {
+        const id = event === 'toggle' ? (payload as { id: string }).id : (value as string);
+        return treeHas(this._get('items') as readonly TreeItem[], id) ? undefined : `${where} has no item ${JSON.stringify(id)}`;
+      }
+      default:
+        return undefined;
     }
   }
 
@@ -1079,6 +1121,17 @@ export class Control<K extends ControlKind = ControlKind> {
     control._detach();
     control._unmount();
   }
+}
+
+/** Whether a tree control's items hold an item with this id, at any depth. */
+function treeHas(items: readonly TreeItem[], id: string): boolean {
+  const stack = [...items];
+  while (stack.length > 0) {
+    const item = stack.pop() as TreeItem;
+    if (item.id === id) return true;
+    stack.push(...item.children);
+  }
+  return false;
 }
 
 /** The placements of a dynamic children function's result, with hints `<kind><n>`. */

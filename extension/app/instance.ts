@@ -650,6 +650,8 @@ class Instance implements AppInstance, AppHost {
       const allowed = control._get('allowedCommands') as readonly string[];
       if (!allowed.includes(command)) return `the markdown '${control.id}' does not allow the command '${command}' (allowedCommands: ${allowed.join(', ') || 'none'})`;
     }
+    const refusal = control._refusal(event.name, payload.message);
+    if (refusal !== undefined) return refusal;
     const prop = editedProp(control.kind, event.name);
     if (prop !== undefined) {
       try {

@@ -110,6 +110,43 @@ describe('untrusted events', () => {
     await h.close();
   });
 
+  test('an edit naming something the control does not offer (an option, a tab, a row, a tree item) is refused', async () => {
+    const choice = state<string | null>('a');
+    const tab = state(0);
+    const row = state<number | null>(null);
+    const node = state<string | null>(null);
+    const h = await openHarness(
+      defineApp({
+        id: 'offers',
+        title: 'Offers',
+        setup: () =>
+          ui.column({ id: 'root' }, [
+            ui.dropdown({ id: 'd', options: [{ value: 'a', label: 'A' }], value: choice }),
+            ui.tabs({ id: 't', labels: ['One', 'Two'], selected: tab }, [ui.text(), ui.text()]),
+            ui.table({ id: 'tbl', rows: [[1]], selected: row }),
+            ui.tree({ id: 'tree', items: [{ id: 'root', label: 'Root', icon: '', children: [{ id: 'leaf', label: 'Leaf', icon: '', children: [] }] }], selected: node }),
+          ]),
+      }),
+    );
+    const attempts: [string, string, unknown, RegExp][] = [
+      ['d', 'change', { value: 'admin' }, /dropdown 'd' has no option "admin"/],
+      ['t', 'change', { value: 7 }, /tabs 't' has no tab 7 \(it has 2\)/],
+      ['tbl', 'select', { value: 1 }, /table 'tbl' has no row 1 \(it has 1\)/],
+      ['tree', 'select', { value: 'ghost' }, /tree 'tree' has no item "ghost"/],
+      ['tree', 'toggle', { id: 'ghost', expanded: true }, /tree 'tree' has no item "ghost"/],
+    ];
+    for (const [id, name, payload, pattern] of attempts) {
+      h.event(id, name, payload);
+      await h.settled();
+      assert.match(h.refused[h.refused.length - 1].error, pattern);
+    }
+    assert.deepEqual([choice.value, tab.value, row.value, node.value], ['a', 0, null, null]);
+    h.select('tree', 'leaf');
+    await h.settled();
+    assert.equal(node.value, 'leaf', 'a nested item is found');
+    await h.close();
+  });
+
   test('an event for a control removed meanwhile is refused, and the page\'s echo guard is still released', async () => {
     const shown = state(true);
     const text = state('start');
