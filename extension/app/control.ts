@@ -12,6 +12,7 @@
 
 import {
   CATALOGUE,
+  HOST_MESSAGE_LIMITS,
   acceptsEvent,
   checkProp,
   propSpec,
@@ -314,6 +315,8 @@ export class Control<K extends ControlKind = ControlKind> {
   /** @internal */ _parent: Control | undefined = undefined;
   /** @internal */ _mounted = false;
   /** @internal */ _attached = false;
+  /** @internal Depth in the tree (the root is 1), while mounted. */
+  _depth = 0;
   /** Counts mounts: work of an earlier mount that ends late must not touch the current one. */
   private _generation = 0;
   private readonly _bindings = new Map<string, Effect>();
@@ -877,8 +880,13 @@ export class Control<K extends ControlKind = ControlKind> {
     if (this._mounted) {
       throw new Error(`${host.label}: ${this.toString()} is already mounted${this._parent !== undefined ? ` under ${this._parent.toString()}` : ''}: a control can be in one place at a time; make another one`);
     }
+    const depth = parent === undefined ? 1 : parent._depth + 1;
+    if (depth > HOST_MESSAGE_LIMITS.maxTreeDepth) {
+      throw new Error(`${host.label}: ${this.toString()} would be ${depth} levels deep, deeper than a view can show (${HOST_MESSAGE_LIMITS.maxTreeDepth}); flatten the layout`);
+    }
     const id = this._authorId ?? host._freshId(parent?._id, hint);
     host._register(this, id);
+    this._depth = depth;
     this._id = id;
     this._host = host;
     this._parent = parent;

@@ -58,6 +58,12 @@ export interface HarnessOptions {
   readonly timeoutMs?: number;
   /** The instance's name. */
   readonly name?: string;
+  /**
+   * Fail `settled()` and `flush()` when a page refuses a frame from the host or a frame fails validation
+   * (default true): the host must never send what a page cannot apply, even though the page would
+   * recover with a snapshot.
+   */
+  readonly strict?: boolean;
 }
 
 /** A control as the page shows it. */
@@ -245,6 +251,9 @@ class HarnessImpl implements Harness {
   private readonly _timeoutMs: number;
   private readonly _checkFrames: boolean;
   private readonly _window: number | undefined;
+  private readonly _strict: boolean;
+  /** Frames a page refused, frames that failed validation: host bugs, reported by the next wait. */
+  private _problems: string[] = [];
 
   constructor(definition: AppDefinition, options: HarnessOptions) {
     this.runtime = options.runtime ?? createRuntime({ clock: options.clock ?? realClock, name: `harness of ${definition.id}` });
@@ -253,18 +262,25 @@ class HarnessImpl implements Harness {
     this._timeoutMs = options.timeoutMs ?? 5_000;
     this._checkFrames = options.checkFrames ?? true;
     this._window = options.window;
+    this._strict = options.strict ?? true;
     this.app = mountApp(definition, {
       runtime: this.runtime,
       name: options.name,
       onError: (report) => this.errors.push(report),
-      log: (message) => this.log.push(message),
+      log: (message) => {
+        this.log.push(message);
+        if (/: delivering to .* failed: /.test(message)) this._problems.push(message);
+      },
     });
     this.app.onDidRefuseMessage((refused) => this.refused.push(refused));
     this.openView();
   }
 
   openView(name?: string): ViewImpl {
-    const view = new ViewImpl(this.app, name ?? `view ${this._views.length + 1}`, this._checkFrames, this._window);
+    const view = new ViewImpl(this.app, name ?? `view ${this._views.length + 1}`, this._checkFrames, this._window, (problem) => {
+      this.log.push(problem);
+      this._problems.push(problem);
+    });
     this._views.push(view);
     return view;
   }
@@ -298,6 +314,11 @@ class HarnessImpl implements Harness {
     let quiet = 0;
     for (;;) {
       await nextTurn();
+      if (this._strict && this._problems.length > 0) {
+        const problems = this._problems;
+        this._problems = [];
+        throw new Error(`the host sent what a page could not apply (a Simul bug, not the app's):\n  ${problems.join('\n  ')}`);
+      }
       const pending = this._pending(forTasks);
       const work = forWork ? pending.work : [];
       const delivery = pending.delivery;
@@ -415,6 +436,7 @@ class ViewImpl implements HarnessView {
     readonly name: string,
     checkFrames: boolean,
     window: number | undefined,
+    private readonly _onProblem: (problem: string) => void,
   ) {
     this.connection = app.connect({
       name,
@@ -469,7 +491,9 @@ class ViewImpl implements HarnessView {
         // A page that was destroyed or replaced never sees what was on its way to it.
         if (!this._pageAlive || item.pageId !== this.page.id) continue;
         const receipt = this.page.receive(item.message);
-        if (receipt.ok) this._noteFrame(receipt.frame.type === 'snapshot', receipt.ok ? receipt.applied : []);
+        if (receipt.ok) this._noteFrame(receipt.frame.type === 'snapshot', receipt.applied);
+        // Frames for a replaced page, or patches while a snapshot is awaited, are ignored by design.
+        else if (!/ ignored: /.test(receipt.error)) this._onProblem(`${this.name}: the page refused a frame: ${receipt.error}`);
         if (receipt.reply !== undefined) this._toHost(receipt.reply);
       }
       if (this._queue.length > 0) this._pump();

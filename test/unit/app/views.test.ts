@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { defineApp, ui, type LineChartControl, type TableControl } from '../../../extension/app';
+import { defineApp, ui, type Control, type LineChartControl, type TableControl } from '../../../extension/app';
 import { openHarness } from '../../../extension/app/testing';
 import { state } from '../../../extension/reactive';
 import { checkpoint, createVirtualClock, sleepForever } from '../../../extension/runtime';
@@ -187,6 +187,37 @@ describe('the harness', () => {
     assert.throws(() => h.click('Same'), /2 controls are labelled "Same" \(button "root\/button0", button "root\/button1"\): use an id/);
     assert.throws(() => h.type('root/button0', 'x'), /cannot type into button "root\/button0": only a textField or textArea takes text/);
     assert.equal(h.findAll({ kind: 'button' }).length, 2);
+    await h.close();
+  });
+
+  test('a frame the page refuses fails the next wait: the host must never rely on the page\'s recovery', async () => {
+    const title = state('a');
+    const h = await openHarness(defineApp({ id: 'strict', title: 'Strict', setup: () => ui.text({ id: 't', text: title }) }));
+    const page = h.page;
+    const receive = page.receive.bind(page);
+    page.receive = (message) => ({ ...receive(message), ok: false, error: 'patch frame 2 does not fit the page\'s tree: (simulated)', reply: undefined });
+    title.value = 'b';
+    await assert.rejects(h.settled(), /the host sent what a page could not apply \(a Simul bug, not the app's\):\n {2}view 1: the page refused a frame: patch frame 2 does not fit/);
+    page.receive = receive;
+    h.reload();
+    await h.settled();
+    await h.close();
+  });
+
+  test('a tree deeper than a view can show is refused when it is mounted, naming the control', async () => {
+    const h = await openHarness(
+      defineApp({
+        id: 'deep',
+        title: 'Deep',
+        setup: () => {
+          let node: Control = ui.text({ id: 'leaf' });
+          for (let i = 0; i < 70; i++) node = ui.column([node]);
+          return node;
+        },
+      }),
+    );
+    assert.equal(h.tree().kind, 'alert');
+    assert.match(h.errors[0].message, /mounting failed: .*would be 65 levels deep, deeper than a view can show \(64\); flatten the layout/);
     await h.close();
   });
 
