@@ -153,7 +153,11 @@ export type FragmentSpec =
 // ---------------------------------------------------------------------------------------------------
 // What a control needs from the app instance it is mounted in
 
-/** @internal The phases an error report names. */
+/**
+ * When an error happened: in `setup`; mounting a control (`mount`: hooks, duplicate ids, list renders);
+ * in a `handler`; in a reactive property (`formula`: an async formula, a getter, a value that does not
+ * fit); in a started or periodic `task`; unmounting (`unmount`: cleanups and unmount hooks).
+ */
 export type ErrorPhase = 'setup' | 'mount' | 'handler' | 'formula' | 'task' | 'unmount';
 
 /** @internal An error as a control reports it; the instance adds the app's names. */

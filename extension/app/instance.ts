@@ -204,10 +204,15 @@ export interface AppInstance {
 
 /** Totals over every live app instance in this process. */
 export interface AppDiagnostics {
+  /** App instances not yet closed. */
   readonly instances: number;
+  /** Mounted controls. */
   readonly controls: number;
+  /** Reactive subscriptions of controls (bindings and fragments). */
   readonly subscriptions: number;
+  /** Task groups of controls. */
   readonly scopes: number;
+  /** Connected views. */
   readonly connections: number;
   /** Handler runs and started tasks not yet finished. */
   readonly pendingWork: number;
@@ -659,8 +664,9 @@ class Instance implements AppInstance, AppHost {
       } catch (error) {
         this._report({ phase: 'handler', error, control, prop });
       }
-      // The echo: the view keeps the user's value until a frame says the host has seen this event.
-      view._outbox.set(control.id, prop, control._get(prop));
+      // The echo: the view keeps the user's value until a frame says the host has seen this event. (The
+      // edit may have removed the control itself: then the view was sent its removal instead.)
+      if (control._attached) view._outbox.set(control.id, prop, control._get(prop));
     }
     control._dispatch(event.name, payload.message);
     return undefined;

@@ -147,6 +147,23 @@ describe('untrusted events', () => {
     await h.close();
   });
 
+  test('an edit that removes the control that sent it is applied without echoing to a control that is gone', async () => {
+    const open = state(true);
+    const h = await openHarness(
+      defineApp({
+        id: 'self-removing',
+        title: 'Self-removing',
+        setup: () => ui.column({ id: 'root' }, () => (open.value ? [ui.checkbox({ id: 'keep', label: 'Keep open', checked: open })] : [ui.text({ id: 'closed', text: 'closed' })])),
+      }),
+    );
+    h.toggle('Keep open');
+    await h.settled(); // strict: a frame naming the removed checkbox would fail here
+    assert.equal(open.value, false);
+    assert.deepEqual(h.tree().children.map((c) => c.id), ['closed']);
+    assert.deepEqual(h.errors, []);
+    await h.close();
+  });
+
   test('an event for a control removed meanwhile is refused, and the page\'s echo guard is still released', async () => {
     const shown = state(true);
     const text = state('start');
