@@ -1070,9 +1070,10 @@ export class Control<K extends ControlKind = ControlKind> {
   }
 
   /**
-   * Makes a fragment's run of children equal to `next` with the fewest ops: removes the controls no
-   * longer in it (unmounting them with their tasks and subscriptions), moves the ones that changed place,
-   * mounts and inserts the new ones.
+   * Makes a fragment's run of children equal to `wanted` with the fewest ops: removes the controls no
+   * longer in it (unmounting them with their tasks and subscriptions), mounts and inserts the new ones,
+   * and moves only the kept controls outside the longest run already in order (moving the first of 1,000
+   * items to the end is one move, not 999).
    */
   private _reconcile(slot: Extract<Slot, { kind: 'fragment' }>, wanted: readonly Placement[]): void {
     const host = this._host as AppHost;
@@ -1090,41 +1091,58 @@ export class Control<K extends ControlKind = ControlKind> {
     }
     for (const control of slot.controls) if (!nextSet.has(control)) this._removeChild(control);
     const current = slot.controls.filter((c) => nextSet.has(c));
-    const currentSet = new Set(current);
+    slot.controls = current;
     let offset = 0;
     for (const other of this._slots ?? []) {
       if (other === slot) break;
       offset += other.kind === 'static' ? 1 : other.controls.length;
     }
-    slot.controls = current;
-    let j = 0;
-    for (const { control, hint } of next) {
-      if (current[j] === control) {
-        j++;
-        continue;
-      }
-      if (currentSet.has(control)) {
-        current.splice(current.indexOf(control), 1);
-        current.splice(j, 0, control);
-        if (this._attached) host._emitMove(control, this, offset + j);
-        j++;
-        continue;
-      }
-      try {
-        control._mount(host, this, hint);
-      } catch (error) {
-        host._report({ phase: 'mount', error, control: this });
-        continue;
-      }
-      current.splice(j, 0, control);
-      currentSet.add(control);
-      if (this._attached) {
-        host._emitInsert(this, offset + j, control._nodes());
-        control._attach();
-        control._afterAttach();
-      }
-      j++;
+    if (current.length === 0) {
+      // Nothing to keep (a first render, a list refilled): insert in order.
+      for (const { control, hint } of next) this._place(control, hint, current, current.length, offset);
+      return;
     }
+    // The kept controls that stay put: the longest run whose old order matches the new one.
+    const oldIndex = new Map<Control, number>();
+    current.forEach((control, i) => oldIndex.set(control, i));
+    const kept = next.filter((p) => oldIndex.has(p.control)).map((p) => p.control);
+    const stay = new Set(longestIncreasingRun(kept.map((c) => oldIndex.get(c) as number)).map((i) => kept[i]));
+    // Backwards, each control goes right before its successor (the anchor) unless it stays.
+    let anchor: Control | undefined = undefined;
+    for (let j = next.length - 1; j >= 0; j--) {
+      const { control, hint } = next[j];
+      if (stay.has(control)) {
+        anchor = control;
+        continue;
+      }
+      if (oldIndex.has(control)) {
+        current.splice(current.indexOf(control), 1);
+        const at = anchor === undefined ? current.length : current.indexOf(anchor);
+        current.splice(at, 0, control);
+        if (this._attached) host._emitMove(control, this, offset + at);
+        anchor = control;
+      } else if (this._place(control, hint, current, anchor === undefined ? current.length : current.indexOf(anchor), offset)) {
+        anchor = control;
+      }
+    }
+  }
+
+  /** Mounts a new child at `at` in a fragment's run (and in the views): false when it could not be mounted. */
+  private _place(control: Control, hint: string, current: Control[], at: number, offset: number): boolean {
+    const host = this._host as AppHost;
+    try {
+      control._mount(host, this, hint);
+    } catch (error) {
+      host._report({ phase: 'mount', error, control: this });
+      return false;
+    }
+    current.splice(at, 0, control);
+    if (this._attached) {
+      host._emitInsert(this, offset + at, control._nodes());
+      control._attach();
+      control._afterAttach();
+    }
+    return true;
   }
 
   /** Removes a child that the views know: `remove` op, then unmount. */
@@ -1133,6 +1151,29 @@ export class Control<K extends ControlKind = ControlKind> {
     control._detach();
     control._unmount();
   }
+}
+
+/**
+ * The positions (in `values`) of a longest strictly increasing subsequence of `values`, in order:
+ * O(n log n) (patience sorting with back links).
+ */
+export function longestIncreasingRun(values: readonly number[]): number[] {
+  const tails: number[] = []; // tails[k]: position of the smallest tail of a run of length k + 1
+  const previous = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (values[tails[mid]] < values[i]) lo = mid + 1;
+      else hi = mid;
+    }
+    previous[i] = lo > 0 ? tails[lo - 1] : -1;
+    tails[lo] = i;
+  }
+  const run: number[] = [];
+  for (let at = tails.length > 0 ? tails[tails.length - 1] : -1; at >= 0; at = previous[at]) run.push(at);
+  return run.reverse();
 }
 
 /** Whether a tree control's items hold an item with this id, at any depth. */

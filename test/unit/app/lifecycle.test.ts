@@ -282,6 +282,38 @@ describe('dynamic children', () => {
     await h.close();
   });
 
+  test('a reorder sends the fewest moves: only the items that left the longest run in order move', async () => {
+    const items = state<readonly Item[]>(Array.from({ length: 50 }, (_, i) => item(i)));
+    const ops: string[] = [];
+    const h = await openHarness(listApp(items, state(''), new Map()));
+    // A bare view that records the ops and acks every frame (its window would close otherwise).
+    const spy = h.app.connect({
+      post: (m) => {
+        if (m.type === 'patch') for (const op of m.ops) ops.push(op.op);
+        queueMicrotask(() => spy.receive({ type: 'ack', v: 1, frame: m.frame }));
+        return true;
+      },
+    });
+    spy.receive({ type: 'ready', v: 1, page: 1, lastFrame: 0, lastSeq: 0 });
+    await h.settled();
+    const list = () => [...items.value];
+    const cases: [string, (l: Item[]) => Item[], number][] = [
+      ['first to last', (l) => [...l.slice(1), l[0]], 1],
+      ['last to first', (l) => [l[l.length - 1], ...l.slice(0, -1)], 1],
+      ['swap two', (l) => { const c = [...l]; [c[3], c[40]] = [c[40], c[3]]; return c; }, 2],
+      ['reverse', (l) => [...l].reverse(), 49],
+    ];
+    for (const [name, change, moves] of cases) {
+      ops.length = 0;
+      items.value = change(list());
+      await h.settled();
+      assert.deepEqual(ops, Array(moves).fill('move'), name);
+      assert.deepEqual(h.tree(), h.hostTree(), name);
+    }
+    spy.dispose();
+    await h.close();
+  });
+
   test('duplicate keys are reported and the duplicate is left out', async () => {
     const items = state<readonly Item[]>([item(1), item(1, 'again')]);
     const h = await openHarness(listApp(items, state(''), new Map()));

@@ -89,6 +89,10 @@ describe('reconciling lists', () => {
             await h.settled();
             assert.deepEqual(h.tree(), h.hostTree());
             const visible = shown.peek() ? items.peek() : [];
+            // And the tree shows what the app asked for: the items in order, each with its children in order.
+            const list = h.tree().children.find((c) => c.id === 'list');
+            assert.deepEqual(list?.children.map((row) => row.children[0].props.text) ?? [], visible.map((it) => `${it.id}.${it.version}${suffix.peek()}`));
+            assert.deepEqual(list?.children.map((row) => row.children[1].children.map((b) => b.props.text)) ?? [], visible.map((it) => it.children.map(String)));
             const badges = visible.reduce((n, it) => n + it.children.length, 0);
             // root, head, foot, list + per item: row, text, column, and its badges.
             assert.equal(h.app.debugCounts().controls, 3 + (shown.peek() ? 1 : 0) + visible.length * 3 + badges);
