@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { defineApp, ui, type Control, type LineChartControl, type TableControl } from '../../../extension/app';
+import { openHarness } from '../../../extension/app/testing';
+import { state } from '../../../extension/reactive';
+import { checkpoint, createVirtualClock, sleepForever } from '../../../extension/runtime';
+
+/** A dashboard: a chart and a table streamed by handlers, and a text. */
+function dashboard() {
+  let chart!: LineChartControl;
+  let table!: TableControl;
+  const title = state('Dashboard');
+  const app = defineApp({
+    id: 'dash',
+    title: 'Dashboard',
+    setup: () => {
+      chart = ui.lineChart({ id: 'chart', series: [{ name: 'sin' }, { name: 'cos' }] });
+      table = ui.table({ id: 'log', columns: [{ key: 'i', title: '#' }, { key: 'v', title: 'Value' }] });
+      return ui.column({ id: 'root' }, [
+        ui.text({ id: 'title', text: title }),
+        chart,
+        table,
+        ui.button({
+          id: 'burst',
+          label: 'Burst',
+          // 10,000 updates in one synchronous run.
+          onClick: () => {
+            for (let i = 0; i < 10_000; i++) chart.push(i, [Math.sin(i), Math.cos(i)], { limit: 1_000 });
+          },
+        }),
+        ui.button({
+          id: 'stream',
+          label: 'Stream',
+          // 10,000 updates spread over 100 turns of the event loop.
+          onClick: async (_p, task) => {
+            for (let i = 0; i < 10_000; i++) {
+              table.append([[i, i * i]], { limit: 500 });
+              if (i % 100 === 99) {
+                table.patch(0, ['first', i]);
+                await checkpoint(task);
+              }
+            }
+          },
+        }),
+      ]);
+    },
+  });
+  return { app, title, chart: () => chart, table: () => table };
+}
+
+describe('streaming', () => {
+  test('10,000 chart points pushed in one run travel as one frame, and the page ends with the host\'s values', async () => {
+    const { app, chart } = dashboard();
+    const h = await openHarness(app);
+    const before = h.statistics();
+    h.click('Burst');
+    await h.settled();
+    const after = h.statistics();
+    assert.equal(after.framesPosted - before.framesPosted, 1);
+    assert.equal(after.opsPosted - before.opsPosted, 3, 'one append op per series (x, y0, y1)');
+    const page = h.props('chart');
+    assert.equal((page.x as Float64Array).length, 1_000, 'rollover kept the newest 1,000');
+    assert.equal((page.x as Float64Array)[0], 9_000);
+    assert.deepEqual(page.y0, chart().data().ys[0]);
+    assert.deepEqual(page.x, chart().data().x);
+    assert.deepEqual(h.tree(), h.hostTree());
+    await h.close();
+  });
+
+  test('10,000 table updates over 100 turns coalesce into a few frames, and the page ends with the host\'s rows', async () => {
+    const { app, table } = dashboard();
+    const h = await openHarness(app);
+    const before = h.statistics();
+    h.click('Stream');
+    await h.settled();
+    const after = h.statistics();
+    const frames = after.framesPosted - before.framesPosted;
+    assert.ok(frames <= 101, `at most one frame per turn: ${frames}`);
+    assert.ok(after.opsPosted - before.opsPosted < 500, `ops were coalesced: ${after.opsPosted - before.opsPosted} for 10,100 changes`);
+    const rows = h.props('log').rows as readonly (readonly unknown[])[];
+    assert.equal(rows.length, 500);
+    assert.deepEqual(rows, table().get('rows'));
+    assert.deepEqual(rows[rows.length - 1], [9_999, 9_999 * 9_999]);
+    assert.deepEqual(h.tree(), h.hostTree());
+    assert.deepEqual(h.errors, []);
+    await h.close();
+  });
+
+  test('streamed values are checked too: a row that is not plain data throws, a patch of a missing row says so', async () => {
+    const { app, table } = dashboard();
+    const h = await openHarness(app);
+    assert.throws(() => table().append([[new Date() as never]]), /Simul app "dash": table "log"\.append: .*rows\[0\]\[0\]: an object of class Date is not a protocol value|Date/);
+    assert.throws(() => table().patch(3, ['x']), /table "log"\.patch: there is no row 3 \(the table holds 0\)/);
+    assert.throws(() => table().append([], { limit: -1 }), /limit must be a non-negative integer/);
+    await h.close();
+  });
+});
+
+describe('several views', () => {
+  test('several views of one instance each get a snapshot and converge', async () => {
+    const { app, title } = dashboard();
+    const h = await openHarness(app, { clock: createVirtualClock() });
+    const second = h.openView('side view');
+    const third = h.openView('second panel');
+    await h.settled();
+    title.value = 'Live';
+    h.click('Burst');
+    second.click('Stream');
+    await h.settled();
+    for (const view of [h, second, third]) {
+      assert.equal(view.statistics().snapshotsPosted, 1, `${view.name} got its snapshot`);
+      assert.deepEqual(view.tree(), h.hostTree(), `${view.name} converged`);
+    }
+    assert.equal(h.app.debugCounts().connections, 3);
+    second.close();
+    assert.equal(h.app.debugCounts().connections, 2);
+    await h.close();
+  });
+
+  test('a user\'s edit in one view shows in the others', async () => {
+    const name = state('');
+    const h = await openHarness(defineApp({ id: 'shared', title: 'Shared', setup: () => ui.textField({ id: 'f', value: name }) }));
+    const other = h.openView();
+    await h.settled();
+    h.type('f', 'hi');
+    await h.settled();
+    assert.equal(other.props('f').value, 'hi');
+    await h.close();
+  });
+});
+
+describe('hidden views', () => {
+  test('a view hidden and revealed converges: nothing is posted while hidden, and its new page gets a snapshot', async () => {
+    const { app, title } = dashboard();
+    const h = await openHarness(app);
+    h.hide();
+    const before = h.statistics();
+    title.value = 'Changed while hidden';
+    h.app.find('burst', 'button')?.set('label', 'Again');
+    h.app.find('chart', 'lineChart')?.push([1, 2, 3], [[1, 2, 3]]);
+    assert.throws(() => h.app.find('chart', 'table'), /the control "chart" is a lineChart, not a table/);
+    await h.settled();
+    assert.equal(h.statistics().framesPosted, before.framesPosted, 'nothing posted to the hidden view');
+    assert.throws(() => h.click('Burst'), /is hidden: a user cannot click/);
+    h.reveal();
+    await h.settled();
+    assert.equal(h.statistics().snapshotsPosted, before.snapshotsPosted + 1, 'the reloaded page asked for a snapshot');
+    assert.equal(h.props('title').text, 'Changed while hidden');
+    assert.deepEqual(h.tree(), h.hostTree());
+    await h.close();
+  });
+
+  test('a view whose page survives hiding catches up with one patch on reveal', async () => {
+    const { app, title } = dashboard();
+    const h = await openHarness(app);
+    h.hide({ retainContext: true });
+    const before = h.statistics();
+    for (let i = 0; i < 1_000; i++) title.value = `title ${i}`;
+    await h.settled();
+    assert.equal(h.statistics().framesPosted, before.framesPosted);
+    assert.equal(h.props('title').text, 'Dashboard', 'the page still shows what it had');
+    h.reveal();
+    await h.settled();
+    const after = h.statistics();
+    assert.equal(after.snapshotsPosted, before.snapshotsPosted);
+    assert.equal(after.framesPosted - before.framesPosted, 1, 'one patch with the latest value');
+    assert.deepEqual(h.tree(), h.hostTree());
+    await h.close();
+  });
+
+  test('a reloaded page gets a snapshot and shows the host\'s tree', async () => {
+    const { app } = dashboard();
+    const h = await openHarness(app);
+    h.click('Burst');
+    h.reload();
+    await h.settled();
+    assert.equal(h.statistics().readies, 2);
+    assert.deepEqual(h.tree(), h.hostTree());
+    await h.close();
+  });
+});
+
+describe('the harness', () => {
+  test('finding a control that is not there, or is ambiguous, says what the page has', async () => {
+    const h = await openHarness(defineApp({ id: 'find', title: 'Find', setup: () => [ui.button({ label: 'Same' }), ui.button({ label: 'Same' })] }));
+    assert.throws(() => h.find('Missing'), /no control with the id or label "Missing" on the page\. Ids: root, root\/button0, root\/button1; labels: "Same", "Same"/);
+    assert.throws(() => h.click('Same'), /2 controls are labelled "Same" \(button "root\/button0", button "root\/button1"\): use an id/);
+    assert.throws(() => h.type('root/button0', 'x'), /cannot type into button "root\/button0": only a textField or textArea takes text/);
+    assert.equal(h.findAll({ kind: 'button' }).length, 2);
+    await h.close();
+  });
+
+  test('a frame the page refuses fails the next wait: the host must never rely on the page\'s recovery', async () => {
+    const title = state('a');
+    const h = await openHarness(defineApp({ id: 'strict', title: 'Strict', setup: () => ui.text({ id: 't', text: title }) }));
+    const page = h.page;
+    const receive = page.receive.bind(page);
+    page.receive = (message) => ({ ...receive(message), ok: false, error: 'patch frame 2 does not fit the page\'s tree: (simulated)', reply: undefined });
+    title.value = 'b';
+    await assert.rejects(h.settled(), /the host sent what a page could not apply \(a Simul bug, not the app's\):\n {2}view 1: the page refused a frame: patch frame 2 does not fit/);
+    page.receive = receive;
+    h.reload();
+    await h.settled();
+    await h.close();
+  });
+
+  test('a tree deeper than a view can show is refused when it is mounted, naming the control', async () => {
+    const h = await openHarness(
+      defineApp({
+        id: 'deep',
+        title: 'Deep',
+        setup: () => {
+          let node: Control = ui.text({ id: 'leaf' });
+          for (let i = 0; i < 70; i++) node = ui.column([node]);
+          return node;
+        },
+      }),
+    );
+    assert.equal(h.tree().kind, 'alert');
+    assert.match(h.errors[0].message, /mounting failed: .*would be 65 levels deep, deeper than a view can show \(64\); flatten the layout/);
+    await h.close();
+  });
+
+  test('settled() says what is still pending when it gives up', async () => {
+    const h = await openHarness(
+      defineApp({ id: 'stuck', title: 'Stuck', setup: () => ui.button({ label: 'Hang', onClick: (_p, task) => sleepForever(task) }) }),
+      { timeoutMs: 50 },
+    );
+    h.click('Hang');
+    await assert.rejects(h.settled(), /settled\(\): still not settled after 50 ms of real time: 1 handler run\(s\) unfinished/);
+    await h.close();
+  });
+});
