@@ -148,6 +148,25 @@ export class Runtime extends Nursery implements RuntimeHost {
     return out;
   }
 
+  /**
+   * Cancels the live task or scope with this id (an id from {@link Runtime.tasks} or {@link Runtime.snapshot}), as a
+   * task monitor's cancel button does. Returns false when no live node has that id.
+   */
+  cancelById(id: number, reason: unknown = 'cancelled by the user'): boolean {
+    const find = (node: Context): Context | undefined => {
+      if (node.id === id) return node;
+      for (const child of node._children()) {
+        const found = find(child);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    const node = find(this);
+    if (node === undefined || node === this) return false;
+    node.cancel(reason);
+    return true;
+  }
+
   /** The live tree from this runtime down. */
   snapshot(): TaskTreeNode {
     const build = (node: Context): TaskTreeNode => ({ ...infoOf(node), children: node._children().map(build) });
