@@ -227,7 +227,8 @@ function eventOfKey(key: string): string | undefined {
 function checkValue(kind: ControlKind, prop: string, value: unknown): Validated<ProtocolValue> {
   const why = checkProp(kind, prop, value);
   if (why !== undefined) return { ok: false, error: why };
-  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) return validateValue(value, `${kind}.${prop}`);
+  if (value instanceof Float64Array || value instanceof Uint8Array) return { ok: true, message: value.slice() };
+  if (typeof value === 'object' && value !== null) return validateValue(value, `${kind}.${prop}`);
   return { ok: true, message: value as ProtocolValue };
 }
 
@@ -564,11 +565,6 @@ export class Control<K extends ControlKind = ControlKind> {
     const spec = propSpec(this.kind, prop);
     if (spec === undefined) throw new TypeError(`${this.toString()}: a ${this.kind} has no property '${prop}'`);
     return spec.default;
-  }
-
-  /** @internal The source of a property: its reactive source, or undefined for a plain value. */
-  _source(prop: string): unknown {
-    return this._sources.get(prop);
   }
 
   private _where(): string {

@@ -256,6 +256,9 @@ class HarnessImpl implements Harness {
   private _problems: string[] = [];
 
   constructor(definition: AppDefinition, options: HarnessOptions) {
+    if (options.runtime !== undefined && options.clock !== undefined && options.clock !== options.runtime.clock) {
+      throw new TypeError("openHarness: give a clock or a runtime (whose clock is used), not both");
+    }
     this.runtime = options.runtime ?? createRuntime({ clock: options.clock ?? realClock, name: `harness of ${definition.id}` });
     this._ownRuntime = options.runtime === undefined;
     this.clock = this.runtime.clock;

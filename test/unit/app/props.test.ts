@@ -42,6 +42,19 @@ describe('control properties', () => {
     await h.close();
   });
 
+  test('the host keeps its own copy of a value: changing your array or bytes afterwards changes nothing sent', async () => {
+    const bytes = Uint8Array.of(1, 2, 3);
+    const labels = ['One', 'Two'];
+    const h = await openHarness(appOf(() => [ui.image({ id: 'img', bytes }), ui.tabs({ id: 'tabs', labels }, [ui.text(), ui.text()])]));
+    bytes[0] = 99;
+    labels.push('Three');
+    h.reload();
+    await h.settled();
+    assert.deepEqual(h.props('img').bytes, Uint8Array.of(1, 2, 3));
+    assert.deepEqual(h.props('tabs').labels, ['One', 'Two']);
+    await h.close();
+  });
+
   test('a State, a Computed and a function are followed: the page shows each new value', async () => {
     const name = state('Ada');
     const upper = computed(() => name.value.toUpperCase());
