@@ -3,11 +3,13 @@ import {
   createRuntime,
   DisposableStore,
   disposeDefaultThreadPool,
+  type Nursery,
   type Runtime,
   setWarningHandler,
   setWorkerDirectory,
   toThread,
 } from '../runtime';
+import { bridge, callWithToken, events, signalToToken, tokenToSignal, type VsCodeEvents, withToken } from './bridge';
 import { DemoController } from './demo';
 import { ErrorReporter, type ReportedError } from './error-reporter';
 import { webviewOptions } from './webview-html';
@@ -32,6 +34,21 @@ export interface SimulApi {
   readonly toThread: typeof toThread;
   /** Fires for every error Simul reports to the user (task failures, app errors). */
   readonly onDidReportError: vscode.Event<ReportedError>;
+  /**
+   * VS Code's events with async handlers and a policy, run as tasks of `scope` (default: Simul's runtime, so handler
+   * errors reach the error reporter). See extension/vscode/bridge.ts and docs/runtime.md.
+   */
+  events(scope?: Nursery): VsCodeEvents;
+  /** Subscribes an async handler to any VS Code event, as tasks of a scope under a policy. */
+  readonly bridge: typeof bridge;
+  /** CancellationToken → AbortSignal. */
+  readonly tokenToSignal: typeof tokenToSignal;
+  /** AbortSignal or runtime context → CancellationToken. */
+  readonly signalToToken: typeof signalToToken;
+  /** Calls a VS Code API with a CancellationToken that follows a task. */
+  readonly callWithToken: typeof callWithToken;
+  /** Runs runtime code in a cancel scope that a CancellationToken cancels. */
+  readonly withToken: typeof withToken;
 }
 
 /**
@@ -105,7 +122,19 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
 
   // VS Code disposes this on shutdown even if deactivate() is never reached.
   context.subscriptions.push({ dispose: () => deactivate() });
-  return { version, openDemo, runtime, toThread, onDidReportError: reporter.onDidReportError };
+  return {
+    version,
+    openDemo,
+    runtime,
+    toThread,
+    onDidReportError: reporter.onDidReportError,
+    events: (scope = runtime) => events(scope),
+    bridge,
+    tokenToSignal,
+    signalToToken,
+    callWithToken,
+    withToken,
+  };
 }
 
 export function deactivate(): void {
