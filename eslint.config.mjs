@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
- * Globals that exist only in a browser page. The pure layers (runtime, reactive core, protocol, app framework) run in
+ * Globals that exist only in a browser page. The pure layers (runtime, reactive core, protocol, app framework, samples) run in
  * Node, in VS Code's web extension host and in plain unit tests, so none of these may appear there.
  */
 const DOM_ONLY_GLOBALS = [
@@ -14,7 +14,7 @@ const DOM_ONLY_GLOBALS = [
   'acquireVsCodeApi', 'customElements', 'self', 'parent', 'top', 'frames', 'alert', 'confirm', 'prompt',
 ].map((name) => ({
   name,
-  message: `'${name}' is a DOM global: the pure layers (extension/runtime, extension/reactive, extension/protocol, extension/app) must run without a browser. Move DOM code to webview/.`,
+  message: `'${name}' is a DOM global: the pure layers (extension/runtime, extension/reactive, extension/protocol, extension/app, extension/samples) must run without a browser. Move DOM code to webview/.`,
 }));
 
 export default tseslint.config(
@@ -41,7 +41,7 @@ export default tseslint.config(
   },
   {
     // The layer rule: only extension/vscode may import `vscode`; pure layers also stay free of the DOM.
-    files: ['extension/runtime/**/*.ts', 'extension/reactive/**/*.ts', 'extension/protocol/**/*.ts', 'extension/app/**/*.ts'],
+    files: ['extension/runtime/**/*.ts', 'extension/reactive/**/*.ts', 'extension/protocol/**/*.ts', 'extension/app/**/*.ts', 'extension/samples/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
       'no-restricted-imports': ['error', {
