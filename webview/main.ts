@@ -13,5 +13,8 @@ if (root === null) {
   console.error('Simul: the page has no #root element');
 } else {
   const vscode = vscodeApi();
+  // Remember which app this page shows: VS Code hands this state to Simul's panel serializer after a reload.
+  const app = document.body.dataset.app;
+  if (app !== undefined) vscode.setState({ ...(vscode.getState() as object | undefined), app });
   startApp(root, (message) => vscode.postMessage(message));
 }

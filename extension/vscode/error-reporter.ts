@@ -44,7 +44,8 @@ export class ErrorReporter implements vscode.Disposable {
     }
   }
 
-  private notify(text: string): void {
+  /** Shows `text` with "Show Details" (opening the log), rate-limited with the error notifications. */
+  notify(text: string): void {
     const now = Date.now();
     if (now - this.lastNotified < NOTIFY_WINDOW_MS) {
       this.suppressed++;

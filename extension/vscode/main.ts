@@ -9,23 +9,54 @@ import {
   setWorkerDirectory,
   toThread,
 } from '../runtime';
+import { appDiagnostics, type AppDebugCounts, type AppDefinition, type AppDiagnostics } from '../app';
+import { taskMonitorApp } from '../apps/task-monitor';
+import { SAMPLES } from '../samples';
+import { APP_PANEL_TYPE, AppHost, type AppOrigin, type AppSession, SIDE_VIEW_ID } from './app-host';
 import { bridge, callWithToken, events, signalToToken, tokenToSignal, type VsCodeEvents, withToken } from './bridge';
-import { DemoController } from './demo';
+import { registerCommands } from './commands';
+import { DebugMode, LoopDelayMonitor } from './diagnostics';
 import { ErrorReporter, type ReportedError } from './error-reporter';
-import { webviewOptions } from './webview-html';
+import * as SIMUL_MODULE from '../simul';
+import { TASK_MONITOR_ID, taskMonitorSource } from './task-monitor-source';
 import { DEBUG_BUILD_COMMAND, debugBuildWorkspaceApp, stopEsbuild, WorkspaceApps } from './workspace-apps';
 
-/** View type of the demo's editor panel; also the key its serializer restores. */
-export const DEMO_PANEL_TYPE = 'simul.demo';
-/** Id of the webview view in the Simul activity-bar container. */
-export const SIDE_VIEW_ID = 'simul.sideView';
+export { APP_PANEL_TYPE, SIDE_VIEW_ID } from './app-host';
+
+/** A running app instance, as the API describes it. */
+export interface AppSessionInfo {
+  /** Unique among running apps, e.g. `Counter #2`. */
+  readonly label: string;
+  /** The app's id. */
+  readonly app: string;
+  /** Where it is shown: `panel`, `view` (the side view), or both when it has several views. */
+  readonly locations: readonly ('panel' | 'view')[];
+  /** What it holds now (all 0 once closed). */
+  readonly counts: AppDebugCounts;
+}
 
 /** What `activate()` returns to other extensions (`vscode.extensions.getExtension('simul.simul').exports`). */
 export interface SimulApi {
   /** The extension's version, from its manifest. */
   readonly version: string;
-  /** Opens the demo in an editor panel and resolves once it is shown. */
-  openDemo(): Promise<vscode.WebviewPanel>;
+  /**
+   * Makes an app openable from "Simul: Open App…" and {@link SimulApi.openApp}. Build it with the `simul` module
+   * this API carries (`api.simul.defineApp`, `api.simul.ui`): controls from another copy of Simul's code are not
+   * recognised. Dispose to unregister.
+   */
+  registerApp(definition: AppDefinition, options?: { readonly description?: string }): vscode.Disposable;
+  /** Opens a new instance of an app in an editor panel (default) or in the Simul side view. */
+  openApp(id: string, location?: 'panel' | 'view'): Promise<AppSessionInfo>;
+  /** Closes a running app instance (its panels close, its tasks are cancelled) and resolves when all of it ended. */
+  closeApp(label: string): Promise<void>;
+  /** Every openable app. */
+  apps(): readonly { readonly id: string; readonly title: string; readonly origin: AppOrigin; readonly description?: string }[];
+  /** Every running app instance. */
+  sessions(): readonly AppSessionInfo[];
+  /** Totals over every live app instance (all 0 when none runs): leak checks. */
+  appDiagnostics(): AppDiagnostics;
+  /** The app framework, runtime and reactive core: the module workspace apps import as `simul`. */
+  readonly simul: typeof SIMUL_MODULE;
   /**
    * Simul's root runtime: start background tasks in it (`runtime.startSoon(fn, name)`); an error nobody
    * awaits is shown to the user and written to Simul's log. Closed when the extension deactivates.
@@ -84,30 +115,6 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
   const runtime = createRuntime({ name: 'Simul', onError: (error, task) => reporter.report(error, 'Simul', task) });
   reg.add({ dispose: () => void runtime.close('Simul was deactivated') });
 
-  /** Ties a demo controller to its panel: it lives and dies with it. */
-  const attachDemoPanel = (panel: vscode.WebviewPanel): vscode.WebviewPanel => {
-    panel.webview.options = webviewOptions(context.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'simul.svg');
-    const controller = reg.add(new DemoController(panel.webview, context.extensionUri, 'panel', log, reporter));
-    reg.add(panel);
-    panel.onDidDispose(() => {
-      reg.delete(controller);
-      reg.delete(panel); // already disposed: this only lets it go
-    });
-    return panel;
-  };
-
-  const openDemo = async (): Promise<vscode.WebviewPanel> => {
-    const panel = vscode.window.createWebviewPanel(DEMO_PANEL_TYPE, 'Simul Demo', vscode.ViewColumn.Active, {
-      ...webviewOptions(context.extensionUri),
-      // The host holds all state and answers the page's `ready` with it, so a hidden panel can be dropped.
-      retainContextWhenHidden: false,
-    });
-    return attachDemoPanel(panel);
-  };
-
-  reg.add(vscode.commands.registerCommand('simul.openDemo', openDemo));
-
   // Workspace apps: nothing is built (and esbuild is not loaded) until an app is opened.
   const workspaceApps = reg.add(new WorkspaceApps({ extensionUri: context.extensionUri, log, reporter }));
   reg.add({ dispose: stopEsbuild });
@@ -118,29 +125,52 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
     ),
   );
 
-  reg.add(
-    vscode.window.registerWebviewPanelSerializer(DEMO_PANEL_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
-        attachDemoPanel(panel);
-      },
-    }),
-  );
+  // Debug mode (the stall watchdog) follows its setting; the event-loop delay is measured while the Task Monitor shows it.
+  const debugMode = reg.add(new DebugMode(vscode.Uri.joinPath(context.extensionUri, 'out', 'extension').fsPath, log, (text) => reporter.notify(text)));
+  const loopDelay = reg.add(new LoopDelayMonitor());
+
+  const host = reg.add(new AppHost({ extensionUri: context.extensionUri, runtime, reporter, log }));
+  host.defaultSideApp = TASK_MONITOR_ID;
+  reg.add(host.register({ id: TASK_MONITOR_ID, title: 'Task Monitor', origin: 'built-in', keepTasks: true, description: 'Every running app\'s tasks, the event-loop delay, stall reports', load: () => taskMonitorApp(taskMonitorSource(host, loopDelay, debugMode)) }));
+  for (const sample of SAMPLES) {
+    reg.add(host.register({ id: sample.definition.id, title: sample.definition.title, origin: 'built-in', description: sample.description, load: () => sample.definition }));
+  }
 
   reg.add(
-    vscode.window.registerWebviewViewProvider(SIDE_VIEW_ID, {
-      resolveWebviewView(view: vscode.WebviewView): void {
-        view.webview.options = webviewOptions(context.extensionUri);
-        const controller = reg.add(new DemoController(view.webview, context.extensionUri, 'view', log, reporter));
-        view.onDidDispose(() => reg.delete(controller));
-      },
+    vscode.window.registerWebviewPanelSerializer(APP_PANEL_TYPE, {
+      deserializeWebviewPanel: (panel: vscode.WebviewPanel, state: unknown) => host.restorePanel(panel, state),
     }),
   );
+  reg.add(
+    vscode.window.registerWebviewViewProvider(SIDE_VIEW_ID, { resolveWebviewView: (view: vscode.WebviewView) => host.resolveSideView(view) }),
+  );
+  registerCommands(reg, { host, log, workspaceApps });
+
+  const info = (session: AppSession): AppSessionInfo => ({
+    label: session.label,
+    app: session.source.id,
+    locations: [...session.views].map((v) => v.location),
+    counts: session.instance.debugCounts(),
+  });
 
   // VS Code disposes this on shutdown even if deactivate() is never reached.
   context.subscriptions.push({ dispose: () => deactivate() });
   return {
     version,
-    openDemo,
+    registerApp: (definition, options) => {
+      const registration = reg.add(host.register({ id: definition.id, title: definition.title, origin: 'extension', description: options?.description, load: () => definition }));
+      return { dispose: () => reg.delete(registration) };
+    },
+    openApp: async (id, location) => info(await host.open(id, location)),
+    closeApp: async (label) => {
+      const session = host.sessions().find((s) => s.label === label);
+      if (!session) throw new Error(`Simul: no running app is called '${label}'`);
+      await host.close(session);
+    },
+    apps: () => host.apps().map(({ id, title, origin, description }) => ({ id, title, origin, description })),
+    sessions: () => host.sessions().map(info),
+    appDiagnostics,
+    simul: SIMUL_MODULE,
     runtime,
     toThread,
     onDidReportError: reporter.onDidReportError,

@@ -18,6 +18,16 @@ export interface WebviewPageParts {
   /** Style sheets, in order (codicons, then ours). */
   readonly styleUris: readonly string[];
   readonly location: WebviewLocation;
+  /**
+   * The app the page shows: its id goes on `<body data-app>`, where the page keeps it in its state so the
+   * panel serializer can bring the same app back after a reload; its title names the page.
+   */
+  readonly app?: { readonly id: string; readonly title: string };
+}
+
+/** Escapes text for an HTML attribute or text node. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**
@@ -47,9 +57,9 @@ export function webviewPageHtml(parts: WebviewPageParts): string {
 <meta name="simul-nonce" content="${nonce}">
 <meta property="csp-nonce" content="${nonce}">
 ${styles}
-<title>Simul</title>
+<title>${parts.app ? `${escapeHtml(parts.app.title)} — Simul` : 'Simul'}</title>
 </head>
-<body data-location="${parts.location}">
+<body data-location="${parts.location}"${parts.app ? ` data-app="${escapeHtml(parts.app.id)}"` : ''}>
 <main id="root" aria-busy="true"></main>
 <script nonce="${nonce}" src="${parts.scriptUri}"></script>
 </body>

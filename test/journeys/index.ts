@@ -1,7 +1,7 @@
 /** Every UI journey, in the order they run against one workbench with the installed .vsix. */
-import { journeys as demo } from './demo.journey';
+import { journeys as apps } from './apps.journey';
 import type { Journey } from './workbench';
 
 export type { Journey, JourneyContext } from './workbench';
 export { openWorkbench } from './workbench';
-export const journeys: Journey[] = [...demo];
+export const journeys: Journey[] = [...apps];

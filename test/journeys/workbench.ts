@@ -48,7 +48,7 @@ export async function openWorkbench(page: Page, url: string): Promise<void> {
  * when it opens; right after start-up an installed extension's contributions may not be there yet, so a
  * palette without the command is closed and opened again (as a person would), until `ms` runs out.
  */
-export async function runCommand(page: Page, title: string, ms = 30_000): Promise<void> {
+export async function runCommand(page: Page, title: string, ms = 30_000, options: { thenPick?: boolean } = {}): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   const deadline = Date.now() + ms;
@@ -66,7 +66,23 @@ export async function runCommand(page: Page, title: string, ms = 30_000): Promis
     }
   }
   await page.keyboard.press('Enter');
+  if (!options.thenPick) await input.waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
+/** "Simul: Open App…", then picks the app titled `title` in Simul's quick pick (Enter: an editor panel). */
+export async function openApp(page: Page, title: string): Promise<void> {
+  await runCommand(page, 'Simul: Open App…', 30_000, { thenPick: true });
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-widget input[placeholder^="Pick an app"]').waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(title);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
+/** The selector of a control's wrapper in a Simul page. */
+export function control(id: string): string {
+  return `.simul-control[data-control-id="${id}"]`;
 }
 
 /**

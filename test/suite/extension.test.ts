@@ -35,15 +35,38 @@ async function until(check: () => boolean, what: string, ms = 10_000): Promise<v
 }
 
 /** The part of Simul's API these tests use (typed here, so the suite does not bundle the extension). */
+/** The parts of a running app the tests look into (what `simul.openApp` returns). */
+interface Session {
+  label: string;
+  views: Set<{ location: 'panel' | 'view'; webview: vscode.Webview; panel?: vscode.WebviewPanel }>;
+}
+
+interface Counts {
+  tasks: number;
+  subscriptions: number;
+  controls: number;
+  connections: number;
+}
+
 interface Api {
   version: string;
-  openDemo(): Promise<vscode.WebviewPanel>;
+  openApp(id: string, location?: 'panel' | 'view'): Promise<{ label: string; app: string; counts: Counts }>;
+  sessions(): { label: string; app: string; counts: Counts }[];
+  appDiagnostics(): Counts & { instances: number; scopes: number; pendingWork: number };
   runtime: {
     startSoon(fn: (task: unknown) => unknown, name?: string): PromiseLike<unknown>;
     tasks(): { name: string; state: string }[];
   };
   toThread<T>(fn: (...args: never[]) => T, args?: unknown[], options?: { signal?: AbortSignal }): Promise<T>;
   onDidReportError: vscode.Event<{ where: string; message: string; task?: { name: string } }>;
+}
+
+/** The one editor panel showing a session. */
+function onlyPanel(session: Session): vscode.WebviewPanel {
+  const panels = [...session.views].filter((v) => v.location === 'panel');
+  assert.equal(panels.length, 1, `${session.label} has ${panels.length} panels`);
+  assert.ok(panels[0].panel, 'the panel view does not hold its panel');
+  return panels[0].panel;
 }
 
 suite('Simul in the extension host', () => {
@@ -59,7 +82,7 @@ suite('Simul in the extension host', () => {
     const api = await ext.activate();
     assert.equal(ext.isActive, true);
     assert.equal(api.version, (ext.packageJSON as Manifest).version);
-    assert.equal(typeof api.openDemo, 'function');
+    assert.equal(typeof api.openApp, 'function');
   });
 
   test("the command list holds every command of the manifest", async () => {
@@ -70,23 +93,25 @@ suite('Simul in the extension host', () => {
     for (const id of declared) assert.match(id, /^simul\./, `command ${id} is not publisher-prefixed`);
   });
 
-  test('simul.openDemo opens the demo in an editor webview panel', async () => {
+  test('simul.openApp opens a sample in an editor webview panel', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('simul.openDemo');
-    assert.equal(panel.viewType, 'simul.demo');
-    assert.equal(panel.title, 'Simul Demo');
-    await until(() => panel.visible && panel.active, 'the demo panel is visible and active');
+    const session = await vscode.commands.executeCommand<Session>('simul.openApp', 'concurrent-clicks');
+    const panel = onlyPanel(session);
+    assert.equal(panel.viewType, 'simul.app');
+    assert.equal(panel.title, 'Concurrent clicks');
+    await until(() => panel.visible && panel.active, 'the app panel is visible and active');
     await until(
       () => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputWebview,
       'the active editor tab is a webview',
     );
     const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input as vscode.TabInputWebview;
-    assert.match(input.viewType, /simul\.demo$/);
+    assert.match(input.viewType, /simul\.app$/);
     panel.dispose();
   });
 
-  test('the demo page has a strict CSP and loads only shipped resources', async () => {
-    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('simul.openDemo');
+  test('an app page has a strict CSP and loads only shipped resources', async () => {
+    const session = await vscode.commands.executeCommand<Session>('simul.openApp', 'concurrent-clicks');
+    const panel = onlyPanel(session);
     const html = panel.webview.html;
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
     assert.ok(csp, 'no CSP meta tag');
@@ -101,6 +126,7 @@ suite('Simul in the extension host', () => {
     for (const u of urls) {
       assert.ok(u.startsWith(panel.webview.asWebviewUri(ext.extensionUri).toString()), `resource not from the extension: ${u}`);
     }
+    assert.match(html, /<body [^>]*data-app="concurrent-clicks"/, 'the page does not say which app it shows (the serializer needs it)');
     const roots = (panel.webview.options.localResourceRoots ?? []).map((r) => r.path).sort();
     assert.deepEqual(roots, [
       vscode.Uri.joinPath(ext.extensionUri, 'media').path,
@@ -109,12 +135,21 @@ suite('Simul in the extension host', () => {
     panel.dispose();
   });
 
-  test('closing the demo panel releases what it held', async () => {
+  test('closing an app panel ends the app and releases everything it held', async () => {
+    const api = await ext.activate();
     const main = mainModule(ext);
+    await until(() => api.sessions().length === 0, 'earlier apps have ended');
     const before = main.liveRegistrationCount();
-    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('simul.openDemo');
-    assert.equal(main.liveRegistrationCount(), before + 2, 'a panel holds itself and its controller');
-    panel.dispose();
+    const session = await vscode.commands.executeCommand<Session>('simul.openApp', 'countdown');
+    assert.equal(api.sessions().length, 1);
+    assert.ok(api.appDiagnostics().controls > 0, 'the app mounted no controls');
+    onlyPanel(session).dispose();
+    await until(() => api.sessions().length === 0 && api.appDiagnostics().instances === 0, 'the app ended');
+    assert.deepEqual(
+      { ...api.appDiagnostics() },
+      { instances: 0, controls: 0, subscriptions: 0, scopes: 0, connections: 0, pendingWork: 0 },
+      'the closed app left something behind',
+    );
     assert.equal(main.liveRegistrationCount(), before);
   });
 
@@ -203,7 +238,7 @@ suite('Simul in the extension host', () => {
   // Runs last: it takes the extension down.
   test('deactivation disposes everything it registered', async () => {
     const main = mainModule(ext);
-    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('simul.openDemo');
+    const panel = onlyPanel(await vscode.commands.executeCommand<Session>('simul.openApp', 'concurrent-clicks'));
     let panelDisposed = false;
     panel.onDidDispose(() => (panelDisposed = true));
     assert.ok(main.liveRegistrationCount() > 0, 'nothing was registered');
@@ -211,13 +246,13 @@ suite('Simul in the extension host', () => {
     main.deactivate();
 
     assert.equal(main.liveRegistrationCount(), 0);
-    assert.equal(panelDisposed, true, 'the open demo panel was not closed');
+    assert.equal(panelDisposed, true, 'the open app panel was not closed');
     await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand('simul.openDemo')),
+      Promise.resolve(vscode.commands.executeCommand('simul.openApp', 'concurrent-clicks')),
       /not found/i,
-      'simul.openDemo still runs after deactivation',
+      'simul.openApp still runs after deactivation',
     );
     const commands = await vscode.commands.getCommands(true);
-    assert.ok(!commands.includes('simul.openDemo'), 'simul.openDemo is still registered');
+    assert.ok(!commands.includes('simul.openApp'), 'simul.openApp is still registered');
   });
 });

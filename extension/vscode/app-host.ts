@@ -1,0 +1,361 @@
+import * as vscode from 'vscode';
+import { type AppDefinition, type AppErrorReport, type AppInstance, mountApp, type ViewConnection } from '../app';
+import type { HostToWebviewMessage } from '../protocol';
+import { DisposableStore, type Runtime, toDisposable } from '../runtime';
+import type { ErrorReporter } from './error-reporter';
+import { renderWebviewHtml, webviewOptions, type WebviewLocation } from './webview-html';
+
+/** View type of every Simul app's editor panel; also the key its serializer restores. */
+export const APP_PANEL_TYPE = 'simul.app';
+/** Id of the webview view in the Simul activity-bar container. */
+export const SIDE_VIEW_ID = 'simul.sideView';
+
+/** Where an app comes from, shown in the quick pick. */
+export type AppOrigin = 'built-in' | 'workspace' | 'extension';
+
+/** An app Simul can open: its id and title now, its definition when it is opened. */
+export interface AppSource {
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly origin: AppOrigin;
+  /** Left alone by "Cancel All Tasks" (the Task Monitor's own refresh loop). */
+  readonly keepTasks?: boolean;
+  /** The definition (built or loaded on demand: a workspace app is bundled when it is opened). */
+  load(): AppDefinition | Promise<AppDefinition>;
+}
+
+/** What a page remembers (`vscode.setState`), so the serializer can bring its panel back after a reload. */
+interface PageState {
+  readonly app?: unknown;
+}
+
+/** One webview showing a session: a panel or the side view. */
+interface AttachedView {
+  readonly location: WebviewLocation;
+  readonly webview: vscode.Webview;
+  connection: ViewConnection;
+  readonly store: DisposableStore;
+  /** Closes the panel (the side view cannot be closed, only emptied). */
+  close(): void;
+}
+
+/**
+ * One running instance of an app and the views that show it. The instance is the source of truth; each
+ * view gets its own connection (outbox), so a hidden, moved or reloaded page catches up with a snapshot.
+ */
+export class AppSession {
+  readonly views = new Set<AttachedView>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly source: AppSource,
+    readonly label: string,
+    public instance: AppInstance,
+  ) {}
+
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** Ends the app: every task, timer, listener and subscription it owned. */
+  close(reason: string): Promise<void> {
+    this.closing ??= (async () => {
+      for (const view of [...this.views]) view.close();
+      await this.instance.close(reason);
+    })();
+    return this.closing;
+  }
+}
+
+/** What the host needs from the extension. */
+export interface AppHostOptions {
+  readonly extensionUri: vscode.Uri;
+  /** Simul's root runtime: every app instance is a child of it. */
+  readonly runtime: Runtime;
+  readonly reporter: ErrorReporter;
+  readonly log: vscode.LogOutputChannel;
+}
+
+/**
+ * Hosts Simul apps in editor panels and in the side view: opens them, restores panels after a reload,
+ * moves a running app between the side view and a panel, and ends an app when its last view closes.
+ */
+export class AppHost implements vscode.Disposable {
+  private readonly sources = new Map<string, AppSource>();
+  private readonly _sessions = new Set<AppSession>();
+  private readonly store = new DisposableStore();
+  private sideView: vscode.WebviewView | undefined;
+  /** The session the side view shows (kept while the view is collapsed or not yet resolved). */
+  private sideSession: AppSession | undefined;
+  private sideAttached: AttachedView | undefined;
+  private counter = 0;
+  private readonly _onDidChangeSessions = this.store.add(new vscode.EventEmitter<void>());
+  /** Fires when an app is opened or closed. */
+  readonly onDidChangeSessions = this._onDidChangeSessions.event;
+  /** The app the side view shows when nothing else was put there. */
+  defaultSideApp: string | undefined;
+
+  constructor(private readonly options: AppHostOptions) {}
+
+  /** Makes an app openable. Its id must be unique. */
+  register(source: AppSource): vscode.Disposable {
+    if (this.sources.has(source.id)) throw new Error(`Simul: an app with the id '${source.id}' is already registered`);
+    this.sources.set(source.id, source);
+    return toDisposable(() => {
+      if (this.sources.get(source.id) === source) this.sources.delete(source.id);
+    });
+  }
+
+  /** Every openable app. */
+  apps(): readonly AppSource[] {
+    return [...this.sources.values()];
+  }
+
+  /** Every running app instance. */
+  sessions(): readonly AppSession[] {
+    return [...this._sessions];
+  }
+
+  /** The session shown in the active editor panel, else the side view's. */
+  activeSession(): AppSession | undefined {
+    for (const session of this._sessions) for (const view of session.views) if (view.location === 'panel' && (view as PanelView).panel.active) return session;
+    return this.sideSession;
+  }
+
+  /** Opens a new instance of `appId` in an editor panel or in the side view. */
+  async open(appId: string, location: WebviewLocation = 'panel'): Promise<AppSession> {
+    const session = await this.start(appId);
+    if (location === 'panel') this.attachPanel(session, this.createPanel(session));
+    else await this.showInSideView(session);
+    return session;
+  }
+
+  /** Moves a running app to a panel or to the side view, keeping its state. */
+  async moveTo(session: AppSession, location: WebviewLocation): Promise<void> {
+    if (location === 'view') {
+      for (const view of [...session.views]) if (view.location === 'panel') this.detach(session, view, false);
+      await this.showInSideView(session);
+    } else {
+      if (this.sideSession === session) this.clearSideView();
+      this.attachPanel(session, this.createPanel(session));
+    }
+  }
+
+  /** Rebuilds an app from its source (a workspace app is bundled again) and replaces the running instance. */
+  async reload(session: AppSession): Promise<void> {
+    const definition = await session.source.load();
+    const old = session.instance;
+    session.instance = this.mount(definition, session.label);
+    for (const view of session.views) {
+      view.connection.dispose();
+      view.connection = this.connect(session, view.webview, true, view.location);
+      view.webview.html = this.html(view.webview, view.location, session);
+    }
+    await old.close('the app was reloaded');
+  }
+
+  /** Cancels every task of every running app (the apps stay open). */
+  cancelAllTasks(reason = 'the user cancelled all tasks'): number {
+    let cancelled = 0;
+    for (const session of this._sessions) {
+      if (session.source.keepTasks) continue;
+      const { runtime } = session.instance;
+      for (const task of session.instance.tasks()) {
+        if (task.kind === 'task' && (task.state === 'running' || task.state === 'pending') && runtime.cancelById(task.id, reason)) cancelled++;
+      }
+    }
+    return cancelled;
+  }
+
+  /** Brings back a panel VS Code restored after a window reload. */
+  async restorePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const appId = typeof (state as PageState | undefined)?.app === 'string' ? ((state as PageState).app as string) : undefined;
+    if (appId === undefined || !this.sources.has(appId)) {
+      this.options.log.warn(`Could not restore a Simul panel: ${appId === undefined ? 'it did not say which app it showed' : `no app '${appId}' is registered now`}`);
+      panel.dispose();
+      return;
+    }
+    try {
+      const session = await this.start(appId);
+      this.attachPanel(session, panel);
+    } catch (error) {
+      this.options.reporter.report(error, `Restoring app '${appId}'`);
+      panel.dispose();
+    }
+  }
+
+  /** VS Code resolved the side view (it was opened, or came back after being collapsed or moved). */
+  async resolveSideView(view: vscode.WebviewView): Promise<void> {
+    this.sideView = view;
+    view.webview.options = webviewOptions(this.options.extensionUri);
+    const sub = view.onDidDispose(() => {
+      sub.dispose();
+      if (this.sideView === view) {
+        this.sideView = undefined;
+        if (this.sideAttached && this.sideSession) this.detach(this.sideSession, this.sideAttached, false);
+        this.sideAttached = undefined;
+      }
+    });
+    if (this.sideSession === undefined && this.defaultSideApp !== undefined && this.sources.has(this.defaultSideApp)) {
+      try {
+        this.sideSession = await this.start(this.defaultSideApp);
+      } catch (error) {
+        this.options.reporter.report(error, `Opening app '${this.defaultSideApp}' in the side view`);
+      }
+    }
+    if (this.sideSession) this.attachSide(this.sideSession, view);
+  }
+
+  private async showInSideView(session: AppSession): Promise<void> {
+    const previous = this.sideSession;
+    if (previous && previous !== session) {
+      if (this.sideAttached) this.detach(previous, this.sideAttached, true);
+      this.sideAttached = undefined;
+    }
+    this.sideSession = session;
+    if (this.sideView) {
+      if (!this.sideAttached) this.attachSide(session, this.sideView);
+      this.sideView.show?.(false);
+    } else {
+      // Resolving the view (below) attaches the session.
+      await vscode.commands.executeCommand(`${SIDE_VIEW_ID}.focus`);
+    }
+  }
+
+  private clearSideView(): void {
+    const session = this.sideSession;
+    if (session && this.sideAttached) this.detach(session, this.sideAttached, false);
+    this.sideAttached = undefined;
+    this.sideSession = undefined;
+    if (this.sideView) this.sideView.webview.html = renderWebviewHtml(this.sideView.webview, this.options.extensionUri, 'view');
+  }
+
+  private async start(appId: string): Promise<AppSession> {
+    const source = this.sources.get(appId);
+    if (!source) throw new Error(`Simul has no app '${appId}'. Open one with "Simul: Open App…".`);
+    const definition = await source.load();
+    const label = `${source.title} #${++this.counter}`;
+    const session = new AppSession(source, label, this.mount(definition, label));
+    this._sessions.add(session);
+    this._onDidChangeSessions.fire();
+    return session;
+  }
+
+  private mount(definition: AppDefinition, label: string): AppInstance {
+    const { runtime, reporter } = this.options;
+    return mountApp(definition, {
+      parent: runtime,
+      name: label,
+      onError: (report: AppErrorReport) => reporter.report(report.error, describeReport(label, report)),
+      log: (message: string) => this.options.log.warn(`${label}: ${message}`),
+    });
+  }
+
+  private createPanel(session: AppSession): vscode.WebviewPanel {
+    return vscode.window.createWebviewPanel(
+      APP_PANEL_TYPE,
+      session.source.title,
+      vscode.ViewColumn.Active,
+      // The host holds all state and answers the page's `ready` with a snapshot: a hidden panel may drop its page.
+      { ...webviewOptions(this.options.extensionUri), retainContextWhenHidden: false },
+    );
+  }
+
+  private attachPanel(session: AppSession, panel: vscode.WebviewPanel): void {
+    panel.title = session.source.title;
+    panel.iconPath = vscode.Uri.joinPath(this.options.extensionUri, 'media', 'simul.svg');
+    panel.webview.options = webviewOptions(this.options.extensionUri);
+    const store = new DisposableStore();
+    const view: PanelView = {
+      location: 'panel',
+      panel,
+      webview: panel.webview,
+      connection: this.connect(session, panel.webview, panel.visible, 'panel'),
+      store,
+      close: () => panel.dispose(),
+    };
+    store.add(panel.onDidChangeViewState(() => view.connection.setVisible(panel.visible)));
+    store.add(panel.onDidDispose(() => this.detach(session, view, true)));
+    this.watchMessages(view);
+    session.views.add(view);
+    panel.webview.html = this.html(panel.webview, 'panel', session);
+  }
+
+  private attachSide(session: AppSession, sideView: vscode.WebviewView): void {
+    const store = new DisposableStore();
+    const view: AttachedView = {
+      location: 'view',
+      webview: sideView.webview,
+      connection: this.connect(session, sideView.webview, sideView.visible, 'view'),
+      store,
+      close: () => this.clearSideView(),
+    };
+    store.add(sideView.onDidChangeVisibility(() => view.connection.setVisible(sideView.visible)));
+    this.watchMessages(view);
+    session.views.add(view);
+    this.sideAttached = view;
+    sideView.title = session.source.title;
+    sideView.webview.html = this.html(sideView.webview, 'view', session);
+  }
+
+  private watchMessages(view: AttachedView): void {
+    view.store.add(view.webview.onDidReceiveMessage((message: unknown) => view.connection.receive(message)));
+  }
+
+  /** A view went away. With `endIfLast`, an app no view shows any more ends. */
+  private detach(session: AppSession, view: AttachedView, endIfLast: boolean): void {
+    if (!session.views.delete(view)) return;
+    view.connection.dispose();
+    view.store.dispose();
+    if (view === this.sideAttached) this.sideAttached = undefined;
+    if (endIfLast && session.views.size === 0 && this.sideSession !== session) void this.end(session, 'its last view was closed');
+  }
+
+  private async end(session: AppSession, reason: string): Promise<void> {
+    if (!this._sessions.delete(session)) return;
+    if (this.sideSession === session) this.sideSession = undefined;
+    this._onDidChangeSessions.fire();
+    try {
+      await session.close(reason);
+    } catch (error) {
+      this.options.reporter.report(error, `Closing ${session.label}`);
+    }
+  }
+
+  /** Closes an app and every view that shows it. */
+  close(session: AppSession): Promise<void> {
+    if (this.sideSession === session) this.clearSideView();
+    return this.end(session, 'it was closed');
+  }
+
+  private connect(session: AppSession, webview: vscode.Webview, visible: boolean, location: WebviewLocation): ViewConnection {
+    return session.instance.connect({
+      visible,
+      name: `${session.label} (${location === 'panel' ? 'panel' : 'side view'})`,
+      post: (message: HostToWebviewMessage) => Promise.resolve(webview.postMessage(message)),
+    });
+  }
+
+  private html(webview: vscode.Webview, location: WebviewLocation, session: AppSession): string {
+    return renderWebviewHtml(webview, this.options.extensionUri, location, { id: session.source.id, title: session.source.title });
+  }
+
+  dispose(): void {
+    for (const session of [...this._sessions]) void this.end(session, 'Simul was deactivated');
+    this.store.dispose();
+  }
+}
+
+interface PanelView extends AttachedView {
+  readonly panel: vscode.WebviewPanel;
+}
+
+/** Where an app error happened, for the notification and the log: `Counter #1, button 'add', task "add click" (handler)`. */
+function describeReport(label: string, report: AppErrorReport): string {
+  let where = label;
+  if (report.control !== undefined) where += `, ${report.kind ?? 'control'} '${report.control}'`;
+  if (report.prop !== undefined) where += `, property '${report.prop}'`;
+  if (report.task !== undefined) where += `, task "${report.task}"`;
+  return `${where} (${report.phase})`;
+}

@@ -1,0 +1,23 @@
+import type { MonitorSource, MonitoredStall } from '../apps/task-monitor';
+import type { AppHost } from './app-host';
+import type { DebugMode, LoopDelayMonitor } from './diagnostics';
+
+/** The Task Monitor's app id. */
+export const TASK_MONITOR_ID = 'simul.taskMonitor';
+
+/** What the Task Monitor reads, from the app host, the event-loop delay monitor and debug mode. */
+export function taskMonitorSource(host: AppHost, loopDelay: LoopDelayMonitor, debugMode: DebugMode): MonitorSource {
+  return {
+    apps: () =>
+      host.sessions().map((session) => ({
+        label: session.label,
+        tasks: () => session.instance.tasks(),
+        cancelTask: (id: number) => session.instance.runtime.cancelById(id, 'cancelled from the Task Monitor'),
+      })),
+    onDidSampleDelay: (listener) => loopDelay.onDidSample(listener),
+    stalls: (): MonitoredStall[] =>
+      debugMode.reports().map(({ at, report, text }) => ({ at, taskName: report.taskName, blockedMs: report.blockedMs, text })),
+    debugMode: () => debugMode.enabled,
+    onDidChangeStalls: (listener) => debugMode.onDidChange(listener),
+  };
+}
