@@ -52,7 +52,7 @@ export default defineApp({
 
     const inputs = ui.grid({ id: 'gallery-grid', columns: 2, gap: 8 }, [
       ui.button({ id: 'gallery-button', label: 'Click me', icon: 'add', onClick: () => clicks.value++ }),
-      echo('button', () => `clicked ${clicks.value} times`),
+      echo('button', () => `clicks: ${clicks.value}`),
       ui.textField({ id: 'gallery-textField', label: 'Name', placeholder: 'Your name', value: name }),
       echo('textField', () => `Hello, ${name.value}!`),
       ui.textArea({ id: 'gallery-textArea', label: 'Notes', rows: 3, value: notes }),
@@ -131,7 +131,7 @@ export default defineApp({
         dismissible: true,
         onDismiss: () => dismissed.value++,
       }),
-      echo('alert', () => `dismissed ${dismissed.value} times`),
+      echo('alert', () => `dismissals: ${dismissed.value}`),
       ui.tabs({ id: 'gallery-tabs', labels: ['Inputs', 'Display', 'Data'], selected: tab }, [inputs, display, data]),
       echo('tabs', () => `tab: ${['Inputs', 'Display', 'Data'][tab.value] ?? tab.value}`),
     ]);

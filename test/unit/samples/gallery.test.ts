@@ -50,7 +50,7 @@ describe('sample: gallery', () => {
       ]),
     );
     assert.deepEqual(echoes, {
-      button: 'clicked 2 times',
+      button: 'clicks: 2',
       textField: 'Hello, Grace!',
       textArea: '3 lines, 33 characters',
       checkbox: 'agreed: true',
@@ -63,7 +63,7 @@ describe('sample: gallery', () => {
       table: 'selected: item 42',
       tree: 'selected: README.md; expanded: extension, extension/app',
       markdown: 'commands run: 1',
-      alert: 'dismissed 1 times',
+      alert: 'dismissals: 1',
     });
     assert.deepEqual([h.props('gallery-badge').text, h.props('gallery-badge').tone, h.props('gallery-progressBar').value], ['85 %', 'error', 85], 'display controls follow the slider');
     assert.deepEqual(h.props('gallery-tree').expanded, ['extension', 'extension/app']);
