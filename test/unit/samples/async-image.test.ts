@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inflateSync } from 'node:zlib';
-import { openHarness } from '../../../extension/app/testing';
 import { createVirtualClock } from '../../../extension/runtime';
 import asyncImage, { LOAD_MS, gradientPng, hslToRgb } from '../../../extension/samples/async-image';
-import { closeAndCheck, text } from './support';
+import { closeAndCheck, open, text } from './support';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -23,8 +22,8 @@ function decode(png: Uint8Array): { width: number; height: number; firstPixel: n
 }
 
 describe('sample: async-image', () => {
-  test('the image shows loading while the formula runs, then bytes that start with the PNG signature', async () => {
-    const h = await openHarness(asyncImage, { clock: createVirtualClock() });
+  test('the image shows loading while the formula runs, then bytes that start with the PNG signature', async (t) => {
+    const h = await open(t, asyncImage, { clock: createVirtualClock() });
     const first = h.props('image');
     assert.equal(first.loading, false);
     assert.ok(first.bytes instanceof Uint8Array);
@@ -48,8 +47,8 @@ describe('sample: async-image', () => {
     await closeAndCheck(h);
   });
 
-  test('moving the slider while a load runs cancels the stale load: only the latest lands', async () => {
-    const h = await openHarness(asyncImage, { clock: createVirtualClock() });
+  test('moving the slider while a load runs cancels the stale load: only the latest lands', async (t) => {
+    const h = await open(t, asyncImage, { clock: createVirtualClock() });
     const shown = h.record('image', 'bytes');
     const opened = h.clock.now(); // the first load took its 300 ms while the harness opened
     h.change('hue', 10);

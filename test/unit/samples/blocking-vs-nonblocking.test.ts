@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { openHarness } from '../../../extension/app/testing';
 import { createStallWatchdog, setWorkerDirectory, type StallEnd, type StallReport } from '../../../extension/runtime';
 import blockingVsNonblocking from '../../../extension/samples/blocking-vs-nonblocking';
 import { buildWorkers } from '../runtime/worker-build';
-import { closeAndCheck, liveHandles, text, waitUntil } from './support';
+import type { Harness } from '../../../extension/app/testing';
+import { closeAndCheck, liveHandles, open, text, waitUntil } from './support';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const WORK_MS = 600;
 
 /** The longest gap between heartbeats the page shows. */
-function longestGap(h: Awaited<ReturnType<typeof openHarness>>): number {
+function longestGap(h: Harness): number {
   return Number(/longest gap since the last click: (\d+) ms/.exec(text(h, 'heartbeat'))?.[1]);
 }
 
@@ -21,9 +21,9 @@ describe('sample: blocking-vs-nonblocking', () => {
     setWorkerDirectory(workerDirectory);
   });
 
-  test('the same work freezes the heartbeat on the loop, and does not in a thread', async () => {
+  test('the same work freezes the heartbeat on the loop, and does not in a thread', async (t) => {
     const before = liveHandles();
-    const h = await openHarness(blockingVsNonblocking);
+    const h = await open(t, blockingVsNonblocking);
     h.change('work', WORK_MS);
     await h.settled();
     assert.match(String(h.props('Block the loop').label), /Block the loop/);
@@ -49,13 +49,13 @@ describe('sample: blocking-vs-nonblocking', () => {
     await closeAndCheck(h, before);
   });
 
-  test('debug mode\'s stall watchdog names the blocking handler\'s task', async () => {
+  test('debug mode\'s stall watchdog names the blocking handler\'s task', async (t) => {
     const watchdog = createStallWatchdog({ thresholdMs: 100, hookRuntime: true, workerDirectory });
     const reports: StallReport[] = [];
     const ends: StallEnd[] = [];
     watchdog.onDidDetectStall((r) => reports.push(r));
     watchdog.onDidEndStall((e) => ends.push(e));
-    const h = await openHarness(blockingVsNonblocking);
+    const h = await open(t, blockingVsNonblocking);
     try {
       h.change('work', 300);
       await h.settled();

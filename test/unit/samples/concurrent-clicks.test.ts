@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { openHarness } from '../../../extension/app/testing';
 import { createVirtualClock } from '../../../extension/runtime';
 import concurrentClicks from '../../../extension/samples/concurrent-clicks';
-import { closeAndCheck, liveHandles, text } from './support';
+import type { Harness } from '../../../extension/app/testing';
+import { closeAndCheck, liveHandles, open, text } from './support';
 
 /** The texts of the run list, as the page shows them. */
-function runTexts(h: Awaited<ReturnType<typeof openHarness>>): string[] {
+function runTexts(h: Harness): string[] {
   return h.find('runs').children.map((id) => text(h, id));
 }
 
 describe('sample: concurrent-clicks', () => {
-  test('three quick clicks run side by side and all end 1 s after the first (virtual clock)', async () => {
-    const h = await openHarness(concurrentClicks, { clock: createVirtualClock() });
+  test('three quick clicks run side by side and all end 1 s after the first (virtual clock)', async (t) => {
+    const h = await open(t, concurrentClicks, { clock: createVirtualClock() });
     h.click('run');
     h.click('run');
     h.click('run');
@@ -30,9 +30,9 @@ describe('sample: concurrent-clicks', () => {
     await closeAndCheck(h);
   });
 
-  test('on the real clock, three clicks are done within 1.2 s of wall time', async () => {
+  test('on the real clock, three clicks are done within 1.2 s of wall time', async (t) => {
     const before = liveHandles();
-    const h = await openHarness(concurrentClicks);
+    const h = await open(t, concurrentClicks);
     const started = Date.now();
     h.click('run');
     h.click('run');
@@ -44,9 +44,9 @@ describe('sample: concurrent-clicks', () => {
     await closeAndCheck(h, before);
   });
 
-  test('closing the app while runs sleep cancels them: nothing is left and no error is reported', async () => {
+  test('closing the app while runs sleep cancels them: nothing is left and no error is reported', async (t) => {
     const before = liveHandles();
-    const h = await openHarness(concurrentClicks);
+    const h = await open(t, concurrentClicks);
     h.click('run');
     h.click('run');
     await h.flush();

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Harness } from '../../../extension/app/testing';
-import { openHarness } from '../../../extension/app/testing';
 import { createVirtualClock } from '../../../extension/runtime';
 import countdown from '../../../extension/samples/countdown';
-import { closeAndCheck, text } from './support';
+import { closeAndCheck, open, text } from './support';
 
 /** Names of the app's live tasks that are countdowns, sorted. */
 function countdownTasks(h: Harness): string[] {
@@ -16,8 +15,8 @@ function countdownTasks(h: Harness): string[] {
 }
 
 describe('sample: countdown', () => {
-  test('each timer counts down in its own task, named in the task tree, started on mount', async () => {
-    const h = await openHarness(countdown, { clock: createVirtualClock() });
+  test('each timer counts down in its own task, named in the task tree, started on mount', async (t) => {
+    const h = await open(t, countdown, { clock: createVirtualClock() });
     assert.deepEqual(countdownTasks(h), ['countdown 1', 'countdown 2', 'countdown 3']);
     assert.deepEqual(['left-1', 'left-2', 'left-3'].map((id) => text(h, id)), ['countdown 1: 10 s', 'countdown 2: 30 s', 'countdown 3: 60 s']);
     await h.advance(3000);
@@ -29,8 +28,8 @@ describe('sample: countdown', () => {
     await closeAndCheck(h);
   });
 
-  test('removing a timer cancels its task; an added one starts its own; closing ends them all', async () => {
-    const h = await openHarness(countdown, { clock: createVirtualClock() });
+  test('removing a timer cancels its task; an added one starts its own; closing ends them all', async (t) => {
+    const h = await open(t, countdown, { clock: createVirtualClock() });
     h.click('remove-2');
     await h.settled();
     assert.deepEqual(h.find('timers').children, ['timer-1', 'timer-3']);

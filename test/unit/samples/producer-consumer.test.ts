@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Harness } from '../../../extension/app/testing';
-import { openHarness } from '../../../extension/app/testing';
 import { createVirtualClock } from '../../../extension/runtime';
 import producerConsumer from '../../../extension/samples/producer-consumer';
-import { closeAndCheck, text } from './support';
+import { closeAndCheck, open, text } from './support';
 
 /** The live tasks of the run: producers and consumers. */
 function workers(h: Harness): string[] {
@@ -16,8 +15,8 @@ function workers(h: Harness): string[] {
 }
 
 describe('sample: producer-consumer', () => {
-  test('join returns once every item is processed, each exactly once, and the consumers are then cancelled', async () => {
-    const h = await openHarness(producerConsumer, { clock: createVirtualClock() });
+  test('join returns once every item is processed, each exactly once, and the consumers are then cancelled', async (t) => {
+    const h = await open(t, producerConsumer, { clock: createVirtualClock() });
     h.change('Queue maxsize', 3);
     h.change('Consumers', 3);
     await h.settled();
@@ -43,8 +42,8 @@ describe('sample: producer-consumer', () => {
     await closeAndCheck(h);
   });
 
-  test('Cancel stops the run: producers and consumers are cancelled, and no error is reported', async () => {
-    const h = await openHarness(producerConsumer, { clock: createVirtualClock() });
+  test('Cancel stops the run: producers and consumers are cancelled, and no error is reported', async (t) => {
+    const h = await open(t, producerConsumer, { clock: createVirtualClock() });
     h.click('start');
     await h.advance(200);
     h.click('start'); // policy 'drop': a second click while running is ignored
@@ -59,8 +58,8 @@ describe('sample: producer-consumer', () => {
     await closeAndCheck(h);
   });
 
-  test('closing the app in the middle of a run cancels it', async () => {
-    const h = await openHarness(producerConsumer, { clock: createVirtualClock() });
+  test('closing the app in the middle of a run cancels it', async (t) => {
+    const h = await open(t, producerConsumer, { clock: createVirtualClock() });
     h.click('start');
     await h.advance(250);
     assert.equal(workers(h).length, 5);

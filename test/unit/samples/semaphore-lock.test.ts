@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { openHarness } from '../../../extension/app/testing';
 import { createVirtualClock } from '../../../extension/runtime';
 import semaphoreLock from '../../../extension/samples/semaphore-lock';
-import { closeAndCheck, liveHandles, text } from './support';
+import { closeAndCheck, liveHandles, open, text } from './support';
 
 describe('sample: semaphore-lock', () => {
-  test('six 1 s jobs behind Semaphore(2) finish in chunks of two', async () => {
-    const h = await openHarness(semaphoreLock, { clock: createVirtualClock() });
+  test('six 1 s jobs behind Semaphore(2) finish in chunks of two', async (t) => {
+    const h = await open(t, semaphoreLock, { clock: createVirtualClock() });
     const opened = h.clock.now();
     h.click('run-jobs');
     await h.advance(500);
@@ -27,8 +26,8 @@ describe('sample: semaphore-lock', () => {
     await closeAndCheck(h);
   });
 
-  test('the unlocked counter loses updates; the Lock and exclusive ones are exact (virtual clock)', async () => {
-    const h = await openHarness(semaphoreLock, { clock: createVirtualClock() });
+  test('the unlocked counter loses updates; the Lock and exclusive ones are exact (virtual clock)', async (t) => {
+    const h = await open(t, semaphoreLock, { clock: createVirtualClock() });
     assert.deepEqual(['unlocked', 'locked', 'exclusive'].map((id) => text(h, id)), ['—', '—', '—']);
     h.click('race');
     await h.advance(20);
@@ -41,9 +40,9 @@ describe('sample: semaphore-lock', () => {
     await closeAndCheck(h);
   });
 
-  test('on the real clock the race goes the same way', async () => {
+  test('on the real clock the race goes the same way', async (t) => {
     const before = liveHandles();
-    const h = await openHarness(semaphoreLock);
+    const h = await open(t, semaphoreLock);
     h.click('race');
     await h.settled();
     const unlocked = Number(/^(\d+) of 100/.exec(text(h, 'unlocked'))?.[1]);
@@ -53,9 +52,9 @@ describe('sample: semaphore-lock', () => {
     await closeAndCheck(h, before);
   });
 
-  test('closing the app during the race cancels the tasks waiting for both locks', async () => {
+  test('closing the app during the race cancels the tasks waiting for both locks', async (t) => {
     const before = liveHandles();
-    const h = await openHarness(semaphoreLock);
+    const h = await open(t, semaphoreLock);
     h.click('race');
     h.click('run-jobs');
     await new Promise((resolve) => setTimeout(resolve, 30));

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Harness } from '../../../extension/app/testing';
-import { openHarness } from '../../../extension/app/testing';
 import { createVirtualClock } from '../../../extension/runtime';
 import streamingChart, { ROLLOVER } from '../../../extension/samples/streaming-chart';
-import { closeAndCheck, liveHandles, text } from './support';
+import { closeAndCheck, liveHandles, open, text } from './support';
 
 /** How many points each series of the chart holds on the page: x, y0, y1, y2. */
 function lengths(h: Harness): number[] {
@@ -17,8 +16,8 @@ function streamTasks(h: Harness): string[] {
 }
 
 describe('sample: streaming-chart', () => {
-  test('pushes three series every 50 ms and keeps the newest 500 points', async () => {
-    const h = await openHarness(streamingChart, { clock: createVirtualClock() });
+  test('pushes three series every 50 ms and keeps the newest 500 points', async (t) => {
+    const h = await open(t, streamingChart, { clock: createVirtualClock() });
     assert.deepEqual(streamTasks(h), ['stream at 20/s']);
     await h.advance(1000);
     assert.deepEqual(lengths(h), [20, 20, 20, 20]);
@@ -34,8 +33,8 @@ describe('sample: streaming-chart', () => {
     await closeAndCheck(h);
   });
 
-  test('the switch pauses and resumes, and the slider changes the rate, each by replacing the periodic task', async () => {
-    const h = await openHarness(streamingChart, { clock: createVirtualClock() });
+  test('the switch pauses and resumes, and the slider changes the rate, each by replacing the periodic task', async (t) => {
+    const h = await open(t, streamingChart, { clock: createVirtualClock() });
     await h.advance(500);
     h.toggle('streaming');
     await h.settled();
@@ -58,9 +57,9 @@ describe('sample: streaming-chart', () => {
     await closeAndCheck(h);
   });
 
-  test('on the real clock it streams, and closing stops it with no timer left', async () => {
+  test('on the real clock it streams, and closing stops it with no timer left', async (t) => {
     const before = liveHandles();
-    const h = await openHarness(streamingChart);
+    const h = await open(t, streamingChart);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await h.flush();
     const shown = lengths(h)[0];

@@ -4,8 +4,18 @@
  * would see.
  */
 import assert from 'node:assert/strict';
-import { appDiagnostics } from '../../../extension/app';
-import type { Harness } from '../../../extension/app/testing';
+import type { TestContext } from 'node:test';
+import { appDiagnostics, type AppDefinition } from '../../../extension/app';
+import { openHarness, type Harness, type HarnessOptions } from '../../../extension/app/testing';
+
+/** Opens the sample in the harness; if the test fails before closing it, it is closed after the test all the same. */
+export async function open(t: TestContext, definition: AppDefinition, options?: HarnessOptions): Promise<Harness> {
+  const h = await openHarness(definition, options);
+  t.after(async () => {
+    if (!h.app.closed) await h.close();
+  });
+  return h;
+}
 
 /** Counts of the process's live handles that a sample could leak: servers, sockets, timers. */
 export function liveHandles(): { servers: number; sockets: number; timers: number } {
