@@ -9,6 +9,7 @@ import blockingVsNonblocking from './blocking-vs-nonblocking';
 import concurrentClicks from './concurrent-clicks';
 import countdown from './countdown';
 import gallery from './gallery';
+import liveUpdates from './live-updates';
 import priceFeed from './price-feed';
 import producerConsumer from './producer-consumer';
 import semaphoreLock from './semaphore-lock';
@@ -32,6 +33,7 @@ export const SAMPLES: readonly Sample[] = Object.freeze([
   { definition: speedComparison, description: 'asyncio speed-up: twenty requests to a local server sequentially, with gather, and in threads.' },
   { definition: blockingVsNonblocking, description: 'Blocking vs non-blocking: a heartbeat freezes while a handler busy-waits on the loop, not in a thread.' },
   { definition: streamingChart, description: 'Panel streaming plot: three series every 50 ms with rollover at 500 points, pause and rate.' },
+  { definition: liveUpdates, description: 'Reflect async_formula: search as you type with a 1 s formula (only the latest lands), and 10,000 streamed updates.' },
   { definition: gallery, description: 'Every control of the catalogue, each input bound to state and echoed: for screenshots and journeys.' },
 ]);
 

@@ -1,0 +1,58 @@
+import * as assert from 'node:assert/strict';
+import { control, findWebviewFrame, type Journey, openApp, runCommand, until } from './workbench';
+
+const UPDATES = 10_000;
+
+/** Live updates (the sample): a 1 s async formula, typing fast, hiding the panel while 10,000 updates stream. */
+export const liveUpdates: Journey = {
+  name: 'Live updates: a 1 s formula shows loading then its value, fast typing lands only the latest result, 10,000 streamed updates survive hiding the panel',
+  async run({ page, log }) {
+    await openApp(page, 'Live updates');
+    let frame = await findWebviewFrame(page, `${control('query')} vscode-text-field`, 'panel');
+    await until(async () => ((await frame.textContent(control('result'))) ?? '').includes('Type to search.'), 'the first search landed');
+
+    // Record every text the result shows, and whether it was busy, from inside the page.
+    await frame.evaluate((selector) => {
+      const target = document.querySelector(selector)!;
+      const seen: string[] = [];
+      let busy = false;
+      new MutationObserver(() => {
+        seen.push(target.textContent ?? '');
+        busy ||= target.getAttribute('aria-busy') === 'true';
+      }).observe(target, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-busy'] });
+      (window as unknown as { __seen: () => { seen: string[]; busy: boolean } }).__seen = () => ({ seen, busy });
+    }, control('result'));
+
+    await frame.locator(`${control('query')} vscode-text-field`).click();
+    const typed = Date.now();
+    await page.keyboard.type('structured', { delay: 40 });
+    const typingMs = Date.now() - typed;
+    await until(async () => ((await frame.textContent(control('result'))) ?? '').includes('Results for "structured"'), 'the latest result landed', 10_000);
+    log(`typed 10 characters in ${typingMs} ms; the result for the whole word showed ${Date.now() - typed} ms after the first key`);
+    const { seen, busy } = await frame.evaluate(() => (window as unknown as { __seen: () => { seen: string[]; busy: boolean } }).__seen());
+    assert.ok(busy, 'the result never showed its loading state while the formula ran');
+    const stale = seen.filter((text) => /Results for "/.test(text) && !text.includes('Results for "structured"'));
+    assert.deepEqual(stale, [], 'a result for a stale query was shown');
+    assert.match((await frame.textContent(control('searches'))) ?? '', /searches completed: 2$/);
+
+    // Stream, hide the panel while it runs (its page is dropped: no retained context), reveal, converge.
+    await frame.click(`${control('stream')} vscode-button`);
+    await until(async () => /count [1-9]/.test((await frame.textContent(control('count'))) ?? ''), 'the stream started');
+    await runCommand(page, 'File: New Untitled Text File');
+    await page.waitForTimeout(600);
+    await page.locator('.tabs-container .tab', { hasText: 'Live updates' }).first().click();
+    const revealed = Date.now();
+    frame = await findWebviewFrame(page, control('count'), 'panel');
+    await until(async () => ((await frame.textContent(control('streams'))) ?? '').includes('streams finished: 1'), 'the stream finished', 20_000);
+    log(`after the reveal the page caught up in ${Date.now() - revealed} ms`);
+    assert.equal(await frame.textContent(control('count')), `count ${UPDATES}`);
+    assert.equal(await frame.textContent(control('sum')), `sum ${(UPDATES * (UPDATES + 1)) / 2}`);
+    assert.equal(await frame.textContent(control('last')), `last ${(UPDATES * 7919) % 10_007}`);
+    const progress = await frame.getAttribute(`${control('progress')} [role="progressbar"]`, 'aria-valuenow');
+    assert.equal(progress, String(UPDATES));
+    const value = await frame.locator(`${control('query')} vscode-text-field`).evaluate((el) => (el as HTMLInputElement).value);
+    assert.equal(value, 'structured', 'what the user typed was lost across the hide and reveal');
+  },
+};
+
+export const journeys: Journey[] = [liveUpdates];
