@@ -13,6 +13,7 @@
  *   node scripts/test.mjs --only unit      lint, type-check, build, unit tests
  *   node scripts/test.mjs --only webview   build the webview and the tests, webview tests
  *   node scripts/test.mjs --only vscode    build, package, extension-host suite, journeys, installed-.vsix checks
+ *   node scripts/test.mjs --only journeys  build, package, the UI journeys alone (while writing one)
  *
  * Artifacts of failures (screenshots, extension host logs) go to test-results/ and their paths are printed.
  */
@@ -288,16 +289,16 @@ try {
     if (built) await webviewTests().catch((err) => count('webview tests', false, String(err?.stack ?? err)));
     else count('webview tests', false, 'not run: the build failed');
   }
-  if (only === 'all' || only === 'vscode') {
+  if (only === 'all' || only === 'vscode' || only === 'journeys') {
     const packaged = built && (await step('package .vsix', process.execPath, [join(root, 'scripts', 'package.mjs')]));
     if (packaged) {
       heading('real VS Code host');
       await ensureHost();
-      await extensionHostSuite().catch((err) => count('extension-host suite', false, String(err?.stack ?? err)));
+      if (only !== 'journeys') await extensionHostSuite().catch((err) => count('extension-host suite', false, String(err?.stack ?? err)));
       const vsix = readdirSync(join(root, 'out')).find((f) => f.endsWith('.vsix'));
       if (vsix) {
         await uiJourneys(join(root, 'out', vsix)).catch((err) => count('UI journeys', false, String(err?.stack ?? err)));
-        await installedVsixChecks(join(root, 'out', vsix)).catch((err) => count('installed .vsix checks', false, String(err?.stack ?? err)));
+        if (only !== 'journeys') await installedVsixChecks(join(root, 'out', vsix)).catch((err) => count('installed .vsix checks', false, String(err?.stack ?? err)));
       } else count('UI journeys', false, 'no .vsix in out/');
     } else count('real VS Code suites', false, 'not run: build or packaging failed');
   }

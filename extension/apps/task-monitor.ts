@@ -121,7 +121,8 @@ export function taskMonitorApp(source: MonitorSource): AppDefinition {
         const apps = source.apps();
         items.value = taskTreeItems(apps);
         const all = apps.flatMap((a) => a.tasks()).filter((t) => t.kind === 'task');
-        summary.value = `${apps.length} app${apps.length === 1 ? '' : 's'} · ${all.filter((t) => t.state === 'running').length} running · ${all.length} tasks`;
+        const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+        summary.value = `${plural(apps.length, 'app')} · ${all.filter((t) => t.state === 'running').length} running · ${plural(all.length, 'task')}`;
       };
       refresh();
       app.every(MONITOR_REFRESH_MS, () => refresh(), { name: 'refresh task tree' });
@@ -134,13 +135,14 @@ export function taskMonitorApp(source: MonitorSource): AppDefinition {
 
       const chart = ui.lineChart({
         id: 'loop-delay',
-        title: 'Extension host event-loop delay (ms)',
+        title: 'Extension host event-loop delay (ms) over the last two minutes (s)',
         series: [{ name: 'p50' }, { name: 'p99' }, { name: 'max' }],
         height: 160,
         yMin: 0,
       });
+      const opened = Date.now();
       chart.onMount(() => {
-        const sub = source.onDidSampleDelay((s) => chart.push(s.at / 1000, [s.p50, s.p99, s.max], { limit: DELAY_WINDOW }));
+        const sub = source.onDidSampleDelay((s) => chart.push(Math.round((s.at - opened) / 1000), [s.p50, s.p99, s.max], { limit: DELAY_WINDOW }));
         return () => sub.dispose();
       });
 
