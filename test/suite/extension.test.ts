@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { createRuntime, createStallWatchdog, type StallReport, sleep } from '../../extension/runtime';
+import type { SimulApi } from '../../extension/vscode/main';
+import { dashboardApp } from '../../examples/extension-author/extension';
 
 const EXTENSION_ID = 'simul.simul';
 
@@ -151,6 +153,24 @@ suite('Simul in the extension host', () => {
       'the closed app left something behind',
     );
     assert.equal(main.liveRegistrationCount(), before);
+  });
+
+  test('another extension registers an app through the API and opens it (examples/extension-author)', async () => {
+    const api = (await ext.activate()) as unknown as SimulApi;
+    const registration = api.registerApp(dashboardApp(api.simul), { description: 'Builds, from my extension' });
+    try {
+      const listed = api.apps().find((a) => a.id === 'my-ext.dashboard');
+      assert.deepEqual(listed, { id: 'my-ext.dashboard', title: 'Build Dashboard', origin: 'extension', description: 'Builds, from my extension' });
+      const info = await api.openApp('my-ext.dashboard');
+      assert.equal(info.app, 'my-ext.dashboard');
+      assert.deepEqual(info.locations, ['panel']);
+      assert.ok(info.counts.controls >= 3, `the app mounted ${info.counts.controls} controls`);
+      await api.closeApp(info.label);
+      assert.equal(api.sessions().some((s) => s.label === info.label), false);
+    } finally {
+      registration.dispose();
+    }
+    assert.equal(api.apps().some((a) => a.id === 'my-ext.dashboard'), false, 'disposing the registration did not unregister the app');
   });
 
   test('toThread runs blocking work in a worker thread of the real extension host', async () => {
