@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import { Delayer } from '../runtime';
 import {
   AppBuilder,
+  type AppBuildFailure,
   type AppBuildMessage,
   type AppBuildResult,
   type AppBuildSuccess,
@@ -332,10 +333,19 @@ const describe = (error: unknown): string => (error instanceof Error ? `${error.
  * overtook is cancelled and never reported.
  *
  * Every save fires onDidRebuild, even when the bundle came out the same; a change on disk (another program,
- * or the file watcher echoing a save) fires it only when the bundle differs. A failed build keeps the files of
- * the last good one watched, and any file created while it is broken triggers a rebuild (it may be the
- * missing import). Problems-panel entries follow each build; the first failure after a success (or at start)
- * is also notified, so fixing a file save after save does not raise a notification each time.
+ * or the file watcher echoing a save) fires it only when the outcome differs: another bundle, or other errors.
+ *
+ * Saves and changes on disk meet: the file watcher reports a save's write too, sometimes late, sometimes while
+ * the file is half-written. So while the editor saves an input (from `onWillSaveTextDocument` to
+ * `onDidSaveTextDocument`), the save owns the build: changes on disk to it are ignored, a build does not start,
+ * and a build that was running when the save began is dropped (it read the file before or during the write).
+ * The save's own build, started by `onDidSaveTextDocument` once the file is complete, is the one reported. A
+ * change on disk after that which builds the same (the watcher's late echo) is not reported again.
+ *
+ * A failed build keeps the files of the last good one watched, and any file created while it is broken triggers
+ * a rebuild (it may be the missing import). Problems-panel entries follow each build; the first failure after a
+ * success (or at start) is also notified, so fixing a file save after save does not raise a notification each
+ * time.
  */
 export class WorkspaceAppWatcher implements vscode.Disposable {
   private readonly _onDidRebuild = new vscode.EventEmitter<AppBuildResult>();
@@ -350,6 +360,10 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
   private last: AppBuildResult | undefined;
   private saved = false;
   private disposed = false;
+  /** Files the editor is saving now (path key → when the save began): their changes on disk wait for the save. */
+  private readonly saving = new Map<string, number>();
+  /** Counts saves of inputs that began: a build during which it moved is stale. */
+  private saveEpoch = 0;
 
   constructor(
     private readonly apps: WorkspaceApps,
@@ -360,8 +374,17 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
     this.delayer = new Delayer<void>(debounceMs);
     this.inputs.add(pathKey(entry.fsPath));
     this.subscriptions.push(
+      vscode.workspace.onWillSaveTextDocument(({ document: doc }) => {
+        if (doc.uri.scheme !== 'file') return;
+        const key = pathKey(doc.uri.fsPath);
+        this.saving.set(key, performance.now());
+        if (this.inputs.has(key)) this.saveEpoch++;
+      }),
       vscode.workspace.onDidSaveTextDocument((doc) => {
-        if (doc.uri.scheme === 'file' && this.inputs.has(pathKey(doc.uri.fsPath))) {
+        if (doc.uri.scheme !== 'file') return;
+        const key = pathKey(doc.uri.fsPath);
+        this.saving.delete(key);
+        if (this.inputs.has(key)) {
           this.saved = true;
           this.schedule();
         }
@@ -371,9 +394,9 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
     const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,json}'));
     this.subscriptions.push(
       files,
-      files.onDidChange((uri) => this.inputs.has(pathKey(uri.fsPath)) && this.schedule()),
-      files.onDidDelete((uri) => this.inputs.has(pathKey(uri.fsPath)) && this.schedule()),
-      files.onDidCreate((uri) => (this.inputs.has(pathKey(uri.fsPath)) || this.last?.ok === false) && this.schedule()),
+      files.onDidChange((uri) => this.inputs.has(pathKey(uri.fsPath)) && this.changedOnDisk(uri)),
+      files.onDidDelete((uri) => this.inputs.has(pathKey(uri.fsPath)) && this.changedOnDisk(uri)),
+      files.onDidCreate((uri) => (this.inputs.has(pathKey(uri.fsPath)) || this.last?.ok === false) && this.changedOnDisk(uri)),
     );
     if (apps.isTrusted) {
       this.schedule(0);
@@ -413,6 +436,29 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
     this.schedule(delay);
   }
 
+  /**
+   * A file changed on disk. If the editor is saving it, the change is (part of) that save: the file may be
+   * half-written, and the save's own event rebuilds once it is complete. A save that never completes (it
+   * failed) stops holding changes back after {@link SAVE_GRACE_MS}.
+   */
+  private changedOnDisk(uri: vscode.Uri): void {
+    if (this.isSaving(pathKey(uri.fsPath))) {
+      this.apps.log.trace(`${basename(uri.fsPath)} changed on disk while the editor saves it: waiting for the save`);
+      return;
+    }
+    this.schedule();
+  }
+
+  /** Whether the editor is saving the file (`key`), or any input when no key is given. */
+  private isSaving(key?: string): boolean {
+    const now = performance.now();
+    for (const [file, began] of this.saving) {
+      if (now - began >= SAVE_GRACE_MS) this.saving.delete(file);
+      else if (key === undefined ? this.inputs.has(file) : file === key) return true;
+    }
+    return false;
+  }
+
   private schedule(delay?: number): void {
     if (this.disposed) return;
     this.delayer.trigger(() => this.run(), delay).catch(() => undefined);
@@ -420,8 +466,14 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
 
   private async run(): Promise<void> {
     if (this.disposed || !this.apps.isTrusted) return;
+    if (this.isSaving()) {
+      // The file may be half-written: the save's own event builds once it is complete.
+      this.apps.log.trace(`${basename(this.entry.fsPath)}: an input is being saved; its save will rebuild`);
+      return;
+    }
     const forced = this.saved || this.last === undefined;
     this.saved = false;
+    const epoch = this.saveEpoch;
     const started = performance.now();
     let result: AppBuildResult | undefined;
     try {
@@ -433,13 +485,22 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
       result = this.apps.esbuildUnavailable(this.entry, error, performance.now() - started);
     }
     if (!result || this.disposed) return; // overtaken by a newer build, or closed meanwhile
+    if (epoch !== this.saveEpoch) {
+      // A save began while this build read the files: it may have read them before or during the write. The
+      // save's own build is the one to report (reporting this one too would hand listeners a stale result).
+      this.saved ||= forced;
+      this.apps.log.trace(`${basename(this.entry.fsPath)}: a save began during the build; its own build will report`);
+      return;
+    }
     const previous = this.last;
     // A broken build keeps watching what the last good one read, so fixing any of those files rebuilds.
     this.inputs = new Set([...result.inputs, ...(result.ok ? [] : this.inputs)].map(pathKey));
     this.apps.publish(result, { notify: !result.ok && previous?.ok !== false });
     this.last = result;
-    if (!forced && result.ok && previous?.ok && previous.code === result.code) {
-      this.apps.log.trace(`${basename(this.entry.fsPath)}: a file changed on disk but the bundle is the same; not reloaded`);
+    if (!forced && previous !== undefined && sameOutcome(previous, result)) {
+      // The file watcher's echo of a save (it may come late, after the save's own build) or a change that
+      // does not change the bundle: reporting it again would reload the app, or report a fixed error twice.
+      this.apps.log.trace(`${basename(this.entry.fsPath)}: a file changed on disk but the build came out the same; not reported again`);
       return;
     }
     this._onDidRebuild.fire(result);
@@ -456,6 +517,17 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
     this._onDidDispose.fire();
     this._onDidDispose.dispose();
   }
+}
+
+/** How long a save may take before changes on disk to its file are no longer held back for it, in ms. */
+const SAVE_GRACE_MS = 5000;
+
+/** Whether two builds came out the same: the same bundle, or the same errors at the same places. */
+function sameOutcome(a: AppBuildResult, b: AppBuildResult): boolean {
+  if (a.ok && b.ok) return a.code === b.code;
+  if (a.ok || b.ok) return false;
+  const key = (r: AppBuildFailure): string => JSON.stringify(r.errors.map((e) => [e.file, e.line, e.column, e.text]));
+  return key(a) === key(b);
 }
 
 // --- the debug command ---------------------------------------------------------------------------------------
