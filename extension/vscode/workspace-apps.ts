@@ -29,7 +29,7 @@ import {
   requireTrust,
   WorkspaceTrustError,
 } from '../workspace';
-import type { ErrorReporter } from './error-reporter';
+import { type ErrorReporter, markShown } from './error-reporter';
 
 /** The hidden command that builds (and optionally loads) a workspace app and returns what happened, as JSON. */
 export const DEBUG_BUILD_COMMAND = 'simul.debug.buildWorkspaceApp';
@@ -176,6 +176,8 @@ export class WorkspaceApps implements vscode.Disposable {
   private readonly watchers = new Set<WorkspaceAppWatcher>();
   /** Each app's problems from its last build, kept so a load error can be added to them. */
   private readonly buildProblems = new Map<string, { file: string; diagnostic: vscode.Diagnostic }[]>();
+  /** The error each failed build was reported as (to the user), by build. */
+  private readonly buildErrors = new WeakMap<AppBuildResult, AppBuildError>();
 
   constructor(private readonly options: WorkspaceAppsOptions) {
     this.trust = options.trust ?? vscode.workspace;
@@ -224,6 +226,7 @@ export class WorkspaceApps implements vscode.Disposable {
     } catch (error) {
       const message = (error as Error).message;
       this.log.warn(message);
+      markShown(error);
       void vscode.window.showWarningMessage(message, 'Manage Workspace Trust').then(
         (choice) => (choice ? vscode.commands.executeCommand('workbench.trust.manage') : undefined),
         () => undefined,
@@ -267,35 +270,51 @@ export class WorkspaceApps implements vscode.Disposable {
       return;
     }
     const error = new AppBuildError(result);
+    this.buildErrors.set(result, error);
     if (notify) this.options.reporter.report(error, `Workspace app ${name}`);
     else this.log.error(`Workspace app ${name}: ${error.message}`);
+  }
+
+  /** A failed build as an error: the one it was reported as (so the user is not told twice), else a new one. */
+  buildError(result: AppBuildFailure): AppBuildError {
+    return this.buildErrors.get(result) ?? new AppBuildError(result);
   }
 
   /**
    * Evaluates a built app with the modules the caller hands it (`{ simul: api }`) and returns its exports.
    * If it throws while loading, the error (with the user's file and line) goes to the Problems panel and a
-   * notification, and is thrown as an {@link AppLoadError}. Throws {@link WorkspaceTrustError} in an untrusted
-   * workspace.
+   * notification, and is thrown as an {@link AppLoadError}. `check` then looks at the exports: what it throws
+   * (e.g. "the default export is not an app") goes to the Problems panel at the entry's first line and a
+   * notification too, and is thrown. Throws {@link WorkspaceTrustError} in an untrusted workspace.
    */
-  load(build: AppBuildSuccess, options: LoadAppOptions): LoadedApp {
+  load(build: AppBuildSuccess, options: LoadAppOptions & { readonly check?: (exports: unknown) => void }): LoadedApp {
     const entry = vscode.Uri.file(build.entry);
     this.requireTrust(entry);
     const buildProblems = this.buildProblems.get(build.entry) ?? [];
-    try {
-      const app = loadApp(build, options);
-      this.problems.set(build.entry, buildProblems);
-      return app;
-    } catch (error) {
-      if (error instanceof AppLoadError && error.location) {
-        const { file, line, column } = error.location;
-        const at = new vscode.Position(line - 1, column - 1);
-        const d = new vscode.Diagnostic(new vscode.Range(at, at), `${basename(build.entry)} failed while loading: ${describe(error.cause)}`, vscode.DiagnosticSeverity.Error);
+    const fail = (error: unknown, location: { file: string; line: number; column: number } | undefined, text: string): never => {
+      if (location) {
+        const at = new vscode.Position(location.line - 1, location.column - 1);
+        const d = new vscode.Diagnostic(new vscode.Range(at, at), text, vscode.DiagnosticSeverity.Error);
         d.source = 'Simul';
-        this.problems.set(build.entry, [...buildProblems, { file, diagnostic: d }]);
+        this.problems.set(build.entry, [...buildProblems, { file: location.file, diagnostic: d }]);
       }
       this.options.reporter.report(error, `Workspace app ${basename(build.entry)}`);
       throw error;
+    };
+    let app: LoadedApp;
+    try {
+      app = loadApp(build, options);
+    } catch (error) {
+      return fail(error, error instanceof AppLoadError ? error.location : undefined, `${basename(build.entry)} failed while loading: ${describe((error as AppLoadError).cause)}`);
     }
+    try {
+      options.check?.(app.exports);
+    } catch (error) {
+      app.dispose();
+      return fail(error, { file: build.entry, line: 1, column: 1 }, error instanceof Error ? error.message : String(error));
+    }
+    this.problems.set(build.entry, buildProblems);
+    return app;
   }
 
   /**
@@ -548,13 +567,15 @@ export interface DebugBuildReport {
 
 /**
  * Builds a workspace app (`target`, a Uri or path; default: the first app found) and, with `{ load: true }`,
- * loads it with an empty 'simul' module; returns what happened. For tests and for diagnosing a user's setup.
+ * loads it with `modules` (the extension passes the real `simul` module; it does not mount the app); returns
+ * what happened. For tests and for diagnosing a user's setup.
  */
 export async function debugBuildWorkspaceApp(
   apps: WorkspaceApps,
   extensionUri: vscode.Uri,
   target?: vscode.Uri | string,
   options?: { load?: boolean },
+  modules: Readonly<Record<string, unknown>> = { simul: {} },
 ): Promise<DebugBuildReport> {
   const esbuild = { path: esbuildPath(extensionUri), version: undefined as string | undefined };
   const entry = typeof target === 'string' ? vscode.Uri.file(target) : target ?? (await apps.findWorkspaceApps())[0];
@@ -579,7 +600,7 @@ export async function debugBuildWorkspaceApp(
   };
   if (!options?.load || !result.ok) return report;
   try {
-    const app = apps.load(result, { modules: { simul: {} } });
+    const app = apps.load(result, { modules });
     const exports: Record<string, string | number | boolean> = {};
     for (const [key, value] of Object.entries((app.exports ?? {}) as Record<string, unknown>)) {
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') exports[key] = value;

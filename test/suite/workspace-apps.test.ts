@@ -12,6 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileFunction } from 'node:vm';
 import * as vscode from 'vscode';
+import * as SIMUL from '../../extension/simul';
 import { ErrorReporter, type ReportedError } from '../../extension/vscode/error-reporter';
 import { isEsbuildLoaded, WorkspaceApps, type WorkspaceTrust } from '../../extension/vscode/workspace-apps';
 import { type AppBuildResult, type AppBuildSuccess, AppLoadError, WorkspaceTrustError } from '../../extension/workspace';
@@ -115,11 +116,13 @@ suite('Workspace apps in the extension host', () => {
     const rel = build.inputs.map((f) => vscode.workspace.asRelativePath(f)).sort();
     assert.deepEqual(rel, ['.simul/apps/hello.app.ts', '.simul/apps/lib/greet.ts', 'node_modules/tiny-pad/index.js']);
 
-    const simul = { marker: 'the simul API object' };
+    // The app calls defineApp and ui from 'simul' while it loads: hand it the real module, marked.
+    const simul = { ...SIMUL, marker: 'the simul API object' };
     const app = apps.load(build, { modules: { simul } });
-    const exports = app.exports as { message: string; api: { marker: string } };
+    const exports = app.exports as { message: string; api: { marker: string }; default: { id: string } };
     assert.equal(exports.message, 'Hello, Simul #007');
     assert.equal(exports.api.marker, simul.marker, "the app did not get the 'simul' module it was handed");
+    assert.equal(exports.default.id, 'hello');
     app.dispose();
   });
 
