@@ -304,6 +304,8 @@ export class AppHost implements vscode.Disposable {
   }
 
   private async start(appId: string): Promise<AppSession> {
+    // Right after activation the workspace's apps may not be listed yet.
+    if (!this.sources.has(appId)) await this.sourcesReady.catch(() => undefined);
     const source = this.sources.get(appId);
     if (!source) throw new Error(`Simul has no app '${appId}'. Open one with "Simul: Open App…".`);
     const definition = await source.load();

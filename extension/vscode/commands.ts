@@ -28,6 +28,8 @@ const OPEN_IN_SIDE_VIEW: vscode.QuickInputButton = { iconPath: new vscode.ThemeI
  * (opening one says why, with a button to manage trust).
  */
 async function pickAndOpen(host: AppHost, trusted: boolean): Promise<AppSession | undefined> {
+  // Run right after activation, the workspace's apps may still be being listed (reading folders: quick).
+  await host.sourcesReady.catch(() => undefined);
   const picks: (AppPick | vscode.QuickPickItem)[] = [];
   for (const origin of ['built-in', 'workspace', 'extension'] as const) {
     const sources = host.apps().filter((s) => s.origin === origin);
