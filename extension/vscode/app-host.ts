@@ -105,6 +105,8 @@ export interface AppHostOptions {
 export class AppHost implements vscode.Disposable {
   private readonly sources = new Map<string, AppSource>();
   private readonly _sessions = new Set<AppSession>();
+  /** Instances a reload replaced that have not finished closing (a task that ignores cancellation keeps one here). */
+  private readonly _closing = new Map<AppInstance, string>();
   private readonly store = new DisposableStore();
   private sideView: vscode.WebviewView | undefined;
   /** The session the side view shows (kept while the view is collapsed or not yet resolved). */
@@ -203,7 +205,17 @@ export class AppHost implements vscode.Disposable {
     const restored = session.instance.restored;
     this.options.log.info(`${session.label}: ${reason}${keepState ? `; kept ${restored.length ? restored.join(', ') : 'nothing'}` : ''}`);
     this._onDidReload.fire({ session, previous: old, restored });
-    await old.close(reason);
+    this._closing.set(old, `${session.label} (replaced, closing)`);
+    try {
+      await old.close(reason);
+    } finally {
+      this._closing.delete(old);
+    }
+  }
+
+  /** Instances that a reload replaced and that are still closing, with a label for the Task Monitor. */
+  closingInstances(): readonly { readonly label: string; readonly instance: AppInstance }[] {
+    return [...this._closing].map(([instance, label]) => ({ label, instance }));
   }
 
   /**
