@@ -196,6 +196,11 @@ export class WorkspaceApps implements vscode.Disposable {
     return this.options.log;
   }
 
+  /** How many watchers are live (each holds an esbuild context): leak checks. */
+  get watching(): number {
+    return this.watchers.size;
+  }
+
   /** The esbuild API, loaded on first use from the extension's out/esbuild-wasm. */
   esbuild(): Promise<LoadedEsbuild> {
     return loadEsbuild(this.options.extensionUri);

@@ -97,6 +97,8 @@ class WorkspaceEntry {
  */
 export class WorkspaceAppHost implements vscode.Disposable {
   private readonly entries = new Map<string, WorkspaceEntry>();
+  /** Entries whose file went away while sessions of it still run: released once nothing holds them. */
+  private readonly retired = new Set<WorkspaceEntry>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly rediscover = new Delayer<void>(200);
   /** Watchers of the apps folders (one per workspace folder; remade when the setting or the folders change). */
@@ -172,6 +174,7 @@ export class WorkspaceAppHost implements vscode.Disposable {
       entry.registration?.dispose();
       entry.registration = undefined;
       this.entries.delete(id);
+      this.retired.add(entry);
       this.release(entry);
     }
     for (const [id, uri] of found) {
@@ -322,7 +325,7 @@ export class WorkspaceAppHost implements vscode.Disposable {
    * opened) is brought up to date; an app nothing holds any more stops being watched.
    */
   private followSessions(): void {
-    for (const entry of this.entries.values()) {
+    for (const entry of [...this.entries.values(), ...this.retired]) {
       const sessions = this.sessionsOf(entry);
       const current = entry.current;
       if (current && entry.watcher?.latest?.ok) {
@@ -350,6 +353,7 @@ export class WorkspaceAppHost implements vscode.Disposable {
     entry.watcher = undefined;
     entry.current?.loaded.dispose();
     entry.current = undefined;
+    this.retired.delete(entry);
   }
 
   // --- New App ----------------------------------------------------------------------------------------------
@@ -472,13 +476,14 @@ export class WorkspaceAppHost implements vscode.Disposable {
     this.disposed = true;
     this.rediscover.dispose();
     for (const s of [...this.subscriptions.splice(0), ...this.folderWatchers.splice(0)]) s.dispose();
-    for (const entry of this.entries.values()) {
+    for (const entry of [...this.entries.values(), ...this.retired]) {
       clearTimeout(entry.releaseTimer);
       entry.registration?.dispose();
       entry.watcher?.dispose();
       entry.current?.loaded.dispose();
     }
     this.entries.clear();
+    this.retired.clear();
   }
 }
 

@@ -322,6 +322,37 @@ suite('Workspace apps in Simul (app host, hot reload, New App)', () => {
     assert.equal(existsSync(join(none.fsPath, '.simul')), false, 'activation added declarations nobody asked for');
   });
 
+  test('an app whose file is deleted keeps running (saying it does not build) and is released once closed', async () => {
+    const log = vscode.window.createOutputChannel('Simul deleted-app test', { log: true });
+    const reporter = new ErrorReporter(log);
+    const runtime = createRuntime({ name: 'deleted-app test' });
+    const apps = new WorkspaceApps({ extensionUri: ext.extensionUri, log, reporter });
+    const host = new AppHost({ extensionUri: ext.extensionUri, runtime, reporter, log });
+    const workspaceHost = new WorkspaceAppHost({ host, apps, simul: SIMUL, extensionUri: ext.extensionUri, log, reporter });
+    try {
+      const uri = tmpApp('gone.app.ts', liveApp('Bye'));
+      const id = 'workspace:.simul/apps/tmp-host/gone.app.ts';
+      await workspaceHost.discover();
+      assert.ok(workspaceHost.ids.includes(id));
+      const session = await host.open(id);
+      assert.equal(apps.watching, 1);
+      rmSync(uri.fsPath);
+      await workspaceHost.discover();
+      assert.equal(workspaceHost.ids.includes(id), false, 'the deleted app is still offered');
+      await until(() => session.notice?.title === 'The last save of gone.app.ts did not build', 'the session says its file does not build', 15_000);
+      assert.equal(session.instance.closed, false, 'the running app was closed with its file');
+      await host.close(session);
+      await until(() => apps.watching === 0, 'the watcher of the closed, deleted app is released', 5000);
+    } finally {
+      workspaceHost.dispose();
+      host.dispose();
+      apps.dispose();
+      await runtime.close();
+      reporter.dispose();
+      log.dispose();
+    }
+  });
+
   test('in Restricted Mode the apps are listed, opening one says why it does not run, and New App refuses', async () => {
     const grant = new vscode.EventEmitter<void>();
     const log = vscode.window.createOutputChannel('Simul restricted-mode test', { log: true });
