@@ -1,7 +1,10 @@
 /** Every UI journey, in the order they run against one workbench with the installed .vsix. */
 import { journeys as apps } from './apps.journey';
+import { journeys as workspace, restrictedJourneys } from './workspace.journey';
 import type { Journey } from './workbench';
 
 export type { Journey, JourneyContext } from './workbench';
 export { openWorkbench } from './workbench';
-export const journeys: Journey[] = [...apps];
+export const journeys: Journey[] = [...apps, ...workspace];
+/** Run in a second VS Code with Workspace Trust on, opened on a folder it does not trust (Restricted Mode). */
+export const restricted: Journey[] = [...restrictedJourneys];
