@@ -7,12 +7,16 @@
  *   out/esbuild-wasm/       esbuild's WebAssembly build and its JS API, copied (not bundled) from node_modules:
  *                           the extension loads it lazily to build workspace apps (docs/workspace-apps.md)
  *   out/webview/codicon.*   the codicon font and its style sheet, copied from @vscode/codicons
+ *   out/types/              the `simul` module's type declarations (tsc, tsconfig.types.json) and simul-types.json
+ *                           (version and hash): "Simul: New App…" copies them into a workspace for IntelliSense
  *   out/test/...            unit tests, the extension-host suite, the installed-.vsix checks, the UI journeys, benchmarks
  *
  * Flags: --watch (rebuild on change), --production (minify, no source maps: what `npm run package` ships),
  *        --only=extension,webview,tests (a subset).
  */
 import * as esbuild from 'esbuild';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { filesUnder } from './files.mjs';
@@ -157,6 +161,36 @@ function copyEsbuildWasm() {
   writeFileSync(join(to, 'lib', 'main.js'), `// esbuild-wasm's lib/main.js, changed by Simul's scripts/build.mjs to start the launcher with process.execPath.\n${main}`);
 }
 
+/**
+ * The declarations of the `simul` module (extension/simul.ts and what it exports), emitted by tsc into out/types/
+ * with `simul-types.json` beside them: the extension's version and a hash of every declaration, which tells the
+ * extension whether a workspace's copy (.simul/types/) is out of date. Resolves with whether tsc succeeded.
+ */
+function emitTypes() {
+  const out = join(root, 'out', 'types');
+  rmSync(out, { recursive: true, force: true });
+  return new Promise((resolve) => {
+    const tsc = spawn(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.types.json')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    tsc.on('error', (error) => {
+      console.error(`[build] types: ${String(error)}`);
+      resolve(false);
+    });
+    tsc.on('exit', (code) => {
+      if (code !== 0) {
+        console.error(`[build] types: tsc exited with ${code}`);
+        resolve(false);
+        return;
+      }
+      const hash = createHash('sha256');
+      const files = filesUnder(out, (name) => name.endsWith('.d.ts')).map((f) => relative(out, f).split('\\').join('/')).sort();
+      for (const file of files) hash.update(`${file}\n`).update(readFileSync(join(out, file)));
+      const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+      writeFileSync(join(out, 'simul-types.json'), `${JSON.stringify({ createdBy: 'simul', version, hash: hash.digest('hex').slice(0, 16), files }, null, 2)}\n`);
+      resolve(true);
+    });
+  });
+}
+
 if (!watch && !only) rmSync(join(root, 'out'), { recursive: true, force: true });
 // A production build replaces the shipped bundles whole, so no stale source map or worker is left behind.
 if (production) for (const part of ['extension', 'webview']) if (want(part)) rmSync(join(root, 'out', part), { recursive: true, force: true });
@@ -164,15 +198,20 @@ if (want('extension')) copyEsbuildWasm();
 
 if (want('webview')) copyCodicons();
 
+// tsc is slower than esbuild: it runs beside the bundles (in --watch, once at start).
+const types = want('extension') ? emitTypes() : Promise.resolve(true);
+
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
+  await types;
   console.log('[build] watching for changes (Ctrl-C to stop)');
 } else {
   const results = await Promise.allSettled(builds.map((b) => esbuild.build(b)));
   const failed = results.filter((r) => r.status === 'rejected');
-  if (failed.length) {
-    console.error(`[build] failed: ${failed.length} of ${builds.length} bundle(s)`);
+  const typesOk = await types;
+  if (failed.length || !typesOk) {
+    console.error(`[build] failed: ${failed.length} of ${builds.length} bundle(s)${typesOk ? '' : ', and the type declarations'}`);
     process.exit(1);
   }
 }

@@ -231,17 +231,43 @@ async function installedVsixChecks(/** @type {string} */ vsix) {
   }
 }
 
+/**
+ * The UI journeys: the packaged .vsix installed into a real VS Code, driven in Chromium. They run on a copy of
+ * the sample workspace (they write apps into it: "Simul: New App…"). Then the Restricted Mode journeys run in a
+ * second VS Code with Workspace Trust on, opened on another copy, which it does not trust.
+ */
 async function uiJourneys(/** @type {string} */ vsix) {
   heading('UI journeys (real VS Code with the packaged .vsix installed)');
   const extensionsDir = tempDir('simul-ext-');
-  console.log((await installVsix(vsix, extensionsDir)).trim());
-  const server = await startServer({ folder: join(root, 'test', 'fixtures', 'workspace'), extensionsDir }).catch((err) => {
+  try {
+    console.log((await installVsix(vsix, extensionsDir)).trim());
+    /** @type {{ journeys: Journey[], restricted: Journey[], openWorkbench: (page: unknown, url: string) => Promise<void> }} */
+    const mod = require(join(root, 'out', 'test', 'journeys', 'index.js'));
+    await runJourneys(mod, mod.journeys, { extensionsDir });
+    heading('UI journeys in Restricted Mode (Workspace Trust on, an untrusted folder)');
+    await runJourneys(mod, mod.restricted, { extensionsDir, trust: true, settings: { 'security.workspace.trust.startupPrompt': 'never' } });
+  } finally {
     rmSync(extensionsDir, { recursive: true, force: true });
+  }
+}
+
+/** @typedef {{ name: string, run: (ctx: unknown) => Promise<void> }} Journey */
+
+/**
+ * Runs `list` in one workbench: a VS Code on a fresh copy of the sample workspace, each journey counted.
+ * @param {{ openWorkbench: (page: unknown, url: string) => Promise<void> }} mod
+ * @param {Journey[]} list
+ * @param {{ extensionsDir: string, trust?: boolean, settings?: Record<string, unknown> }} options
+ */
+async function runJourneys(mod, list, { extensionsDir, trust, settings }) {
+  const folder = tempDir('simul-workspace-');
+  cpSync(join(root, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
+  rmSync(join(folder, '.simul', 'scratch'), { recursive: true, force: true });
+  const server = await startServer({ folder, extensionsDir, trust, settings }).catch((err) => {
+    rmSync(folder, { recursive: true, force: true });
     throw err;
   });
   const browser = await launchBrowser();
-  /** @type {{ journeys: { name: string, run: (ctx: unknown) => Promise<void> }[], openWorkbench: (page: unknown, url: string) => Promise<void> }} */
-  const mod = require(join(root, 'out', 'test', 'journeys', 'index.js'));
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     /** @type {string[]} */
@@ -250,7 +276,7 @@ async function uiJourneys(/** @type {string} */ vsix) {
       if (m.type() === 'error' && /simul/i.test(m.text())) consoleErrors.push(m.text());
     });
     await mod.openWorkbench(page, server.url());
-    for (const journey of mod.journeys) {
+    for (const journey of list) {
       const started = Date.now();
       const slug = journey.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
       try {
@@ -270,7 +296,7 @@ async function uiJourneys(/** @type {string} */ vsix) {
   } finally {
     await browser.close().catch(() => undefined);
     await server.stop();
-    rmSync(extensionsDir, { recursive: true, force: true });
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 

@@ -758,6 +758,23 @@ export class Control<K extends ControlKind = ControlKind> {
   }
 
   /**
+   * @internal Hot reload: gives the property the value a user edited in the previous instance, as the edit
+   * `event` would (through a bound State, clamped to a slider's range). False when the control cannot take it:
+   * the value is not one it offers now, it does not fit, or the property follows a formula or a function.
+   */
+  _restoreEdit(event: string, prop: string, value: ProtocolValue): boolean {
+    if (this._refusal(event, { value }) !== undefined) return false;
+    const source = this._sources.get(prop);
+    if (source !== undefined && !(isReadable(source) && isWritable(source))) return false;
+    try {
+      this._applyEdit(prop, value);
+    } catch {
+      return false;
+    }
+    return true;
+  }
+
+  /**
    * @internal Why an event with a well-typed payload still cannot be true of this control now (a dropdown
    * value that is not among its options, a tab or row that does not exist), or undefined. The page is
    * untrusted: the bound State must only ever hold values the control offers.

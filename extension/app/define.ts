@@ -3,7 +3,7 @@
  * receives. The app's logic runs in the extension host; `setup` builds its controls once per instance.
  */
 
-import type { AsyncFormula, AsyncFormulaOptions, Effect, EffectFn, EffectOptions, FormulaFn, FormulaValue } from '../reactive';
+import type { AsyncFormula, AsyncFormulaOptions, Effect, EffectFn, EffectOptions, FormulaFn, FormulaValue, State } from '../reactive';
 import type { Clock, Context, Disposable, EveryOptions, Periodic, Task } from '../runtime';
 import type { Control, ErrorPhase } from './control';
 
@@ -46,6 +46,16 @@ export interface AppContext {
   effect(fn: EffectFn, options?: EffectOptions): Effect;
   /** Disposes `thing` when the app closes (formulas, effects, watches, listeners). Returns it. */
   own<T extends Disposable>(thing: T): T;
+  /**
+   * A `State` that a hot reload keeps: when the app's code changes and the new instance replaces this one, its
+   * `app.keep(key, …)` starts from this state's value — if the value still has the shape of `initial` (both
+   * null, the same primitive type, both arrays, plain objects with the same keys, or objects of the same class;
+   * functions and objects of the app's own classes are not kept). Each key once per instance.
+   *
+   * @example
+   * const clicks = app.keep('clicks', 0); // still 3 after you edit and save the app's file
+   */
+  keep<T>(key: string, initial: T): State<T>;
   /** Calls `listener` with each error the app reports. */
   onError(listener: (report: AppErrorReport) => void): Disposable;
   /** Reports an error of yours as the app's (phase `'task'` unless given), naming the control if given. */

@@ -44,6 +44,8 @@ export {
   type AppDiagnostics,
   type AppInstance,
   type AppStatistics,
+  type HotEdit,
+  type HotState,
   type MountOptions,
   type RefusedMessage,
   type ViewConnection,

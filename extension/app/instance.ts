@@ -7,6 +7,7 @@
  */
 
 import {
+  CATALOGUE,
   editedProp,
   validateEventPayload,
   validateWebviewMessage,
@@ -23,7 +24,7 @@ import {
   type StreamItems,
   type TreeContent,
 } from '../protocol';
-import { asyncFormula, effect, type AsyncFormulaOptions, type EffectFn, type EffectOptions, type FormulaFn } from '../reactive';
+import { asyncFormula, effect, state, type AsyncFormulaOptions, type EffectFn, type EffectOptions, type FormulaFn, type State } from '../reactive';
 import {
   CancelledError,
   Context,
@@ -69,6 +70,42 @@ export interface MountOptions {
   readonly onError?: (report: AppErrorReport) => void;
   /** Where refused view messages and delivery problems are logged (default `console.warn`). */
   readonly log?: (message: string) => void;
+  /**
+   * Hot reload: what the instance this one replaces handed over (`previous.hotState()`). The values the user
+   * edited go to the controls with the same id and kind, and `app.keep(key, …)` starts from the old value of
+   * its key when the value has the same shape. See {@link HotState}.
+   */
+  readonly hotState?: HotState;
+}
+
+/**
+ * What a running instance hands to the one that replaces it on a hot reload ({@link AppInstance.hotState}):
+ * plain data, taken when it is called.
+ *
+ * - `edits`: for each property a user edited through a view (a field's text, a slider's value, a checkbox, the
+ *   selected tab, option, row or tree item — the catalogue's edited properties) and whose control is still
+ *   mounted, its value now. The new instance gives it to the control with the same id and kind, the way the
+ *   user's edit would: through its bound `State` if it has one (so what follows that state follows), clamped
+ *   to a slider's range; not when the value is no longer one the control offers (an option, tab, row or item
+ *   it lacks), nor when the property follows a formula or a function (the code decides it).
+ * - `kept`: the values of the app's `app.keep(key, initial)` states.
+ *
+ * Nothing else is kept: other states made in `setup`, running tasks and handlers (they are cancelled with the
+ * old instance), timers, streamed table rows and chart points, and values the code set (not the user).
+ */
+export interface HotState {
+  readonly edits: readonly HotEdit[];
+  readonly kept: ReadonlyMap<string, unknown>;
+}
+
+/** A value a user edited, as {@link HotState} carries it. */
+export interface HotEdit {
+  /** The control's id. */
+  readonly control: string;
+  readonly kind: ControlKind;
+  /** The edited property. */
+  readonly prop: string;
+  readonly value: ProtocolValue;
 }
 
 /** How to reach one view (a webview panel or side view). */
@@ -196,6 +233,13 @@ export interface AppInstance {
   tasks(): readonly TaskInfo[];
   /** The app's part of the task tree (undefined once closed). */
   taskTree(): TaskTreeNode | undefined;
+  /** What a hot reload hands to the instance that replaces this one (`mountApp(next, { hotState })`). */
+  hotState(): HotState;
+  /**
+   * What this instance took over from `hotState` when it was mounted, one line each: `textField "name".value`
+   * for an edited value, `keep "clicks"` for a kept state. Empty without a hot state.
+   */
+  readonly restored: readonly string[];
   /** Fires with each error the app reports. */
   readonly onDidReportError: Listenable<AppErrorReport>;
   /** Fires with each message a view sent that was refused. */
@@ -286,6 +330,12 @@ class Instance implements AppInstance, AppHost {
   private _closed = false;
   private _closePromise: Promise<void> | undefined = undefined;
   private _viewCount = 0;
+  /** Properties a user edited (or that a hot reload restored), by `id\u0000prop`. */
+  private readonly _userEdits = new Map<string, { readonly control: string; readonly kind: ControlKind; readonly prop: string }>();
+  /** The states of `app.keep`, by key. */
+  private readonly _kept = new Map<string, State<unknown>>();
+  private readonly _hotState: HotState | undefined;
+  private readonly _restored: string[] = [];
   private readonly _errorEmitter = new Emitter<AppErrorReport>();
   private readonly _refusedEmitter = new Emitter<RefusedMessage>();
   readonly onDidReportError = this._errorEmitter.event;
@@ -310,6 +360,7 @@ class Instance implements AppInstance, AppHost {
     this.label = `Simul ${this.name}`;
     this._onError = options.onError;
     this._log = options.log ?? ((message) => console.warn(message));
+    this._hotState = options.hotState;
     if (options.runtime !== undefined && options.parent !== undefined) throw new TypeError('mountApp: give a runtime or a parent scope, not both');
     if (options.runtime !== undefined || options.parent !== undefined) {
       this.runtime = options.runtime ?? runtimeOf(options.parent as Context);
@@ -356,6 +407,7 @@ class Instance implements AppInstance, AppHost {
       else throw new TypeError(`setup must return a control or a list of controls, got ${result === null ? 'null' : typeof result}`);
       phase = 'mount';
       this._mountRoot(root);
+      if (this._hotState !== undefined) this._restoreEdits(this._hotState.edits);
     } catch (error) {
       this._report({ phase, error });
       // A broken app starts nothing: what setup started is cancelled, what it made is disposed.
@@ -370,6 +422,58 @@ class Instance implements AppInstance, AppHost {
         }),
       );
     }
+  }
+
+  /** Hot reload: gives the mounted controls the values the user edited in the previous instance. */
+  private _restoreEdits(edits: readonly HotEdit[]): void {
+    for (const edit of edits) {
+      const control = this._ids.get(edit.control);
+      if (control === undefined || control.kind !== edit.kind || !control._attached) continue;
+      const edits = CATALOGUE[control.kind].edits as Readonly<Record<string, string>>;
+      const event = Object.keys(edits).find((name) => edits[name] === edit.prop);
+      if (event === undefined || !control._restoreEdit(event, edit.prop, edit.value)) continue;
+      this._noteEdit(control, edit.prop);
+      this._restored.push(`${control.kind} "${control.id}".${edit.prop}`);
+    }
+  }
+
+  private _noteEdit(control: Control, prop: string): void {
+    this._userEdits.set(`${control.id}\u0000${prop}`, { control: control.id, kind: control.kind, prop });
+  }
+
+  hotState(): HotState {
+    const edits: HotEdit[] = [];
+    for (const { control: id, kind, prop } of this._userEdits.values()) {
+      const control = this._ids.get(id);
+      if (control === undefined || control.kind !== kind || !control.mounted) continue;
+      edits.push({ control: id, kind, prop, value: control._get(prop) });
+    }
+    const kept = new Map<string, unknown>();
+    for (const [key, kept_] of this._kept) kept.set(key, kept_.peek());
+    return { edits, kept };
+  }
+
+  get restored(): readonly string[] {
+    return this._restored;
+  }
+
+  private _keep<T>(key: string, initial: T): State<T> {
+    if (typeof key !== 'string' || key.length === 0) throw new TypeError(`${this.label}: app.keep(key, initial): key must be a non-empty string, got ${JSON.stringify(key)}`);
+    if (this._kept.has(key)) throw new Error(`${this.label}: app.keep("${key}") was called twice: each kept state needs its own key`);
+    let value = initial;
+    const carried = this._hotState?.kept;
+    if (carried !== undefined && carried.has(key)) {
+      const old = carried.get(key);
+      if (sameShape(old, initial)) {
+        value = old as T;
+        this._restored.push(`keep "${key}"`);
+      } else {
+        this._log(`${this.label}: app.keep("${key}") starts from its initial value: the old value has another shape (${shapeOf(old)}, now ${shapeOf(initial)})`);
+      }
+    }
+    const kept = state<T>(value, { name: `keep ${key}` });
+    this._kept.set(key, kept as State<unknown>);
+    return kept;
   }
 
   private _mountRoot(root: Control): void {
@@ -428,6 +532,7 @@ class Instance implements AppInstance, AppHost {
         this._own(asyncFormula(fn, { clock: this.runtime.clock, ...options } as AsyncFormulaOptions & { mode?: 'replace' }))) as AppContext['formula'],
       effect: (fn: EffectFn, options?: EffectOptions) => this._own(effect(fn, { onError: (error) => report(error, 'formula'), ...options })),
       own: <T extends Disposable>(thing: T): T => this._own(thing),
+      keep: <T>(key: string, initial: T): State<T> => this._keep(key, initial),
       onError: (listener) => this.onDidReportError(listener),
       reportError: (error, where) => report(error, where?.phase ?? 'task', undefined, where?.control),
     };
@@ -661,6 +766,7 @@ class Instance implements AppInstance, AppHost {
     if (prop !== undefined) {
       try {
         control._applyEdit(prop, (payload.message as { value: ProtocolValue }).value);
+        this._noteEdit(control, prop);
       } catch (error) {
         this._report({ phase: 'handler', error, control, prop });
       }
@@ -871,4 +977,31 @@ class Connection implements ViewConnection {
   statistics(): ViewStatistics {
     return { ...this._outbox.statistics(), eventsAccepted: this._eventsAccepted, messagesRefused: this._messagesRefused, readies: this._readies };
   }
+}
+
+/** A value's shape for `app.keep`: its type, `null`, `array`, or the name of its constructor. */
+function shapeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  if (Array.isArray(value)) return 'array';
+  const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+  if (proto === null || proto === Object.prototype) return `object {${Object.keys(value).sort().join(', ')}}`;
+  return proto.constructor?.name ?? 'object';
+}
+
+/**
+ * Whether a kept value fits where `initial` is expected now: both `null`, the same primitive type, both arrays,
+ * plain objects with the same keys, or objects made by the same constructor (a class of the old build is another
+ * class than the new build's, so its objects are not kept). Functions are never kept: they are the old code.
+ */
+function sameShape(old: unknown, initial: unknown): boolean {
+  if (old === null || initial === null) return old === initial;
+  if (typeof old !== typeof initial || typeof old === 'function') return false;
+  if (typeof old !== 'object') return true;
+  if (Array.isArray(old) || Array.isArray(initial)) return Array.isArray(old) && Array.isArray(initial);
+  const a = Object.getPrototypeOf(old) as unknown;
+  const b = Object.getPrototypeOf(initial) as unknown;
+  const plain = (proto: unknown): boolean => proto === null || proto === Object.prototype;
+  if (plain(a) && plain(b)) return shapeOf(old) === shapeOf(initial);
+  return a === b;
 }

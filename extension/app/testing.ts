@@ -42,7 +42,7 @@ import {
 } from '../protocol';
 import { createRuntime, realClock, type Clock, type Runtime, type VirtualClock } from '../runtime';
 import type { AppDefinition, AppErrorReport } from './define';
-import { mountApp, type AppInstance, type RefusedMessage, type ViewConnection, type ViewStatistics } from './instance';
+import { mountApp, type AppInstance, type HotState, type RefusedMessage, type ViewConnection, type ViewStatistics } from './instance';
 
 /** Options of {@link openHarness}. */
 export interface HarnessOptions {
@@ -58,6 +58,8 @@ export interface HarnessOptions {
   readonly timeoutMs?: number;
   /** The instance's name. */
   readonly name?: string;
+  /** Start as a hot reload would: from what another instance handed over (`otherHarness.app.hotState()`). */
+  readonly hotState?: HotState;
   /**
    * Fail `settled()` and `flush()` when a page refuses a frame from the host or a frame fails validation
    * (default true): the host must never send what a page cannot apply, even though the page would
@@ -269,6 +271,7 @@ class HarnessImpl implements Harness {
     this.app = mountApp(definition, {
       runtime: this.runtime,
       name: options.name,
+      hotState: options.hotState,
       onError: (report) => this.errors.push(report),
       log: (message) => {
         this.log.push(message);

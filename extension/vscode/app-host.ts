@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { type AppDefinition, type AppErrorReport, type AppInstance, mountApp, type ViewConnection } from '../app';
+import { type AppDefinition, type AppErrorReport, type AppInstance, type HotState, mountApp, type ViewConnection } from '../app';
 import type { HostToWebviewMessage } from '../protocol';
 import { DisposableStore, type Runtime, toDisposable } from '../runtime';
 import type { ErrorReporter } from './error-reporter';
@@ -23,6 +23,23 @@ export interface AppSource {
   readonly keepTasks?: boolean;
   /** The definition (built or loaded on demand: a workspace app is bundled when it is opened). */
   load(): AppDefinition | Promise<AppDefinition>;
+  /** The definition for "Simul: Reload App" (a workspace app is bundled again). Default: {@link load}. */
+  reload?(): AppDefinition | Promise<AppDefinition>;
+}
+
+/** A notice a host shows above an app in every view of it (e.g. "the last save did not build"). */
+export interface AppNotice {
+  readonly title: string;
+  readonly message: string;
+}
+
+/** A session's instance was replaced (Reload App, or a hot reload). */
+export interface AppReloadEvent {
+  readonly session: AppSession;
+  /** The instance that was replaced (closed, or closing). */
+  readonly previous: AppInstance;
+  /** What the new instance took over (`AppInstance.restored`); empty for a fresh start. */
+  readonly restored: readonly string[];
 }
 
 /** What a page remembers (`vscode.setState`), so the serializer can bring its panel back after a reload. */
@@ -38,6 +55,8 @@ interface AttachedView {
   readonly store: DisposableStore;
   /** Closes the panel (the side view cannot be closed, only emptied). */
   close(): void;
+  /** Shows the title of the session's app (it may change with a reload). */
+  retitle(): void;
 }
 
 /**
@@ -47,6 +66,8 @@ interface AttachedView {
 export class AppSession {
   readonly views = new Set<AttachedView>();
   private closing: Promise<void> | undefined;
+  /** Shown above the app in each view (see {@link AppHost.setNotice}). */
+  notice: AppNotice | undefined;
 
   constructor(
     readonly source: AppSource,
@@ -84,6 +105,8 @@ export interface AppHostOptions {
 export class AppHost implements vscode.Disposable {
   private readonly sources = new Map<string, AppSource>();
   private readonly _sessions = new Set<AppSession>();
+  /** Instances a reload replaced that have not finished closing (a task that ignores cancellation keeps one here). */
+  private readonly _closing = new Map<AppInstance, string>();
   private readonly store = new DisposableStore();
   private sideView: vscode.WebviewView | undefined;
   /** The session the side view shows (kept while the view is collapsed or not yet resolved). */
@@ -93,8 +116,16 @@ export class AppHost implements vscode.Disposable {
   private readonly _onDidChangeSessions = this.store.add(new vscode.EventEmitter<void>());
   /** Fires when an app is opened or closed. */
   readonly onDidChangeSessions = this._onDidChangeSessions.event;
+  private readonly _onDidReload = this.store.add(new vscode.EventEmitter<AppReloadEvent>());
+  /** Fires when a session's instance was replaced by a new one (the old one is closing). */
+  readonly onDidReload = this._onDidReload.event;
   /** The app the side view shows when nothing else was put there. */
   defaultSideApp: string | undefined;
+  /**
+   * Settles when apps registered asynchronously (the workspace's) are known: a panel restored after a window
+   * reload waits for it before it gives up on an app it does not know.
+   */
+  sourcesReady: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: AppHostOptions) {}
 
@@ -123,10 +154,10 @@ export class AppHost implements vscode.Disposable {
     return this.sideSession;
   }
 
-  /** Opens a new instance of `appId` in an editor panel or in the side view. */
-  async open(appId: string, location: WebviewLocation = 'panel'): Promise<AppSession> {
+  /** Opens a new instance of `appId` in an editor panel (in `column`, default the active one) or in the side view. */
+  async open(appId: string, location: WebviewLocation = 'panel', column: vscode.ViewColumn = vscode.ViewColumn.Active): Promise<AppSession> {
     const session = await this.start(appId);
-    if (location === 'panel') this.attachPanel(session, this.createPanel(session));
+    if (location === 'panel') this.attachPanel(session, this.createPanel(session, column));
     else await this.showInSideView(session);
     return session;
   }
@@ -142,17 +173,69 @@ export class AppHost implements vscode.Disposable {
     }
   }
 
-  /** Rebuilds an app from its source (a workspace app is bundled again) and replaces the running instance. */
+  /**
+   * "Simul: Reload App": loads the app again from its source (a workspace app is bundled again) and replaces the
+   * running instance with a fresh one (nothing is kept: a clean start).
+   */
   async reload(session: AppSession): Promise<void> {
-    const definition = await session.source.load();
+    const definition = await (session.source.reload ?? session.source.load).call(session.source);
+    await this.replace(session, definition, { keepState: false, reason: 'the app was reloaded' });
+  }
+
+  /**
+   * Replaces a session's instance with a new one of `definition` (a hot reload): with `keepState`, the new instance
+   * takes over what the old one hands over (the values the user edited, `app.keep` states: see `HotState`). The
+   * views get the new instance's snapshot, the notice is cleared, and the old instance is closed — every task,
+   * timer and subscription it had ends. Resolves once it has.
+   */
+  async replace(session: AppSession, definition: AppDefinition, { keepState, reason }: { keepState: boolean; reason: string }): Promise<void> {
+    if (session.closed) return;
     const old = session.instance;
-    session.instance = this.mount(definition, session.label);
+    let hotState: HotState | undefined;
+    if (keepState) {
+      try {
+        hotState = old.hotState();
+      } catch (error) {
+        this.options.log.warn(`${session.label}: could not take its state over: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    session.instance = this.mount(definition, session.label, hotState);
+    session.notice = undefined;
+    this.refreshViews(session);
+    const restored = session.instance.restored;
+    this.options.log.info(`${session.label}: ${reason}${keepState ? `; kept ${restored.length ? restored.join(', ') : 'nothing'}` : ''}`);
+    this._onDidReload.fire({ session, previous: old, restored });
+    this._closing.set(old, `${session.label} (replaced, closing)`);
+    try {
+      await old.close(reason);
+    } finally {
+      this._closing.delete(old);
+    }
+  }
+
+  /** Instances that a reload replaced and that are still closing, with a label for the Task Monitor. */
+  closingInstances(): readonly { readonly label: string; readonly instance: AppInstance }[] {
+    return [...this._closing].map(([instance, label]) => ({ label, instance }));
+  }
+
+  /**
+   * Shows `notice` above the app in every view of the session (undefined: none). The app keeps running; each
+   * view's page is rendered again and gets a snapshot.
+   */
+  setNotice(session: AppSession, notice: AppNotice | undefined): void {
+    if (session.closed || session.notice === notice) return;
+    session.notice = notice;
+    this.refreshViews(session);
+  }
+
+  /** Connects every view of the session to its (new) instance and renders its page again. */
+  private refreshViews(session: AppSession): void {
     for (const view of session.views) {
       view.connection.dispose();
       view.connection = this.connect(session, view.webview, true, view.location);
       view.webview.html = this.html(view.webview, view.location, session);
+      view.retitle();
     }
-    await old.close('the app was reloaded');
   }
 
   /** Cancels every task of every running app (the apps stay open). */
@@ -171,6 +254,7 @@ export class AppHost implements vscode.Disposable {
   /** Brings back a panel VS Code restored after a window reload. */
   async restorePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const appId = typeof (state as PageState | undefined)?.app === 'string' ? ((state as PageState).app as string) : undefined;
+    if (appId !== undefined && !this.sources.has(appId)) await this.sourcesReady.catch(() => undefined);
     if (appId === undefined || !this.sources.has(appId)) {
       this.options.log.warn(`Could not restore a Simul panel: ${appId === undefined ? 'it did not say which app it showed' : `no app '${appId}' is registered now`}`);
       panel.dispose();
@@ -180,7 +264,7 @@ export class AppHost implements vscode.Disposable {
       const session = await this.start(appId);
       this.attachPanel(session, panel);
     } catch (error) {
-      this.options.reporter.report(error, `Restoring app '${appId}'`);
+      this.options.reporter.reportOnce(error, `Restoring app '${appId}'`);
       panel.dispose();
     }
   }
@@ -201,7 +285,7 @@ export class AppHost implements vscode.Disposable {
       try {
         this.sideSession = await this.start(this.defaultSideApp);
       } catch (error) {
-        this.options.reporter.report(error, `Opening app '${this.defaultSideApp}' in the side view`);
+        this.options.reporter.reportOnce(error, `Opening app '${this.defaultSideApp}' in the side view`);
       }
     }
     if (this.sideSession) this.attachSide(this.sideSession, view);
@@ -232,38 +316,41 @@ export class AppHost implements vscode.Disposable {
   }
 
   private async start(appId: string): Promise<AppSession> {
+    // Right after activation the workspace's apps may not be listed yet.
+    if (!this.sources.has(appId)) await this.sourcesReady.catch(() => undefined);
     const source = this.sources.get(appId);
     if (!source) throw new Error(`Simul has no app '${appId}'. Open one with "Simul: Open App…".`);
     const definition = await source.load();
-    const label = `${source.title} #${++this.counter}`;
+    const label = `${definition.title} #${++this.counter}`;
     const session = new AppSession(source, label, this.mount(definition, label));
     this._sessions.add(session);
     this._onDidChangeSessions.fire();
     return session;
   }
 
-  private mount(definition: AppDefinition, label: string): AppInstance {
+  private mount(definition: AppDefinition, label: string, hotState?: HotState): AppInstance {
     const { runtime, reporter } = this.options;
     return mountApp(definition, {
       parent: runtime,
       name: label,
+      hotState,
       onError: (report: AppErrorReport) => reporter.report(report.error, describeReport(label, report)),
       log: (message: string) => this.options.log.warn(`${label}: ${message}`),
     });
   }
 
-  private createPanel(session: AppSession): vscode.WebviewPanel {
+  private createPanel(session: AppSession, column: vscode.ViewColumn = vscode.ViewColumn.Active): vscode.WebviewPanel {
     return vscode.window.createWebviewPanel(
       APP_PANEL_TYPE,
-      session.source.title,
-      vscode.ViewColumn.Active,
+      session.instance.title,
+      column,
       // The host holds all state and answers the page's `ready` with a snapshot: a hidden panel may drop its page.
       { ...webviewOptions(this.options.extensionUri), retainContextWhenHidden: false },
     );
   }
 
   private attachPanel(session: AppSession, panel: vscode.WebviewPanel): void {
-    panel.title = session.source.title;
+    panel.title = session.instance.title;
     panel.iconPath = vscode.Uri.joinPath(this.options.extensionUri, 'media', 'simul.svg');
     panel.webview.options = webviewOptions(this.options.extensionUri);
     const store = new DisposableStore();
@@ -274,6 +361,7 @@ export class AppHost implements vscode.Disposable {
       connection: this.connect(session, panel.webview, panel.visible, 'panel'),
       store,
       close: () => panel.dispose(),
+      retitle: () => void (panel.title = session.instance.title),
     };
     store.add(panel.onDidChangeViewState(() => view.connection.setVisible(panel.visible)));
     store.add(panel.onDidDispose(() => this.detach(session, view, true)));
@@ -290,12 +378,13 @@ export class AppHost implements vscode.Disposable {
       connection: this.connect(session, sideView.webview, sideView.visible, 'view'),
       store,
       close: () => this.clearSideView(),
+      retitle: () => void (sideView.title = session.instance.title),
     };
     store.add(sideView.onDidChangeVisibility(() => view.connection.setVisible(sideView.visible)));
     this.watchMessages(view);
     session.views.add(view);
     this.sideAttached = view;
-    sideView.title = session.source.title;
+    sideView.title = session.instance.title;
     sideView.webview.html = this.html(sideView.webview, 'view', session);
   }
 
@@ -338,7 +427,7 @@ export class AppHost implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview, location: WebviewLocation, session: AppSession): string {
-    return renderWebviewHtml(webview, this.options.extensionUri, location, { id: session.source.id, title: session.source.title });
+    return renderWebviewHtml(webview, this.options.extensionUri, location, { id: session.source.id, title: session.instance.title }, session.notice);
   }
 
   dispose(): void {

@@ -1,14 +1,18 @@
 import * as vscode from 'vscode';
 import type { DisposableStore } from '../runtime';
 import type { AppHost, AppSession, AppSource } from './app-host';
+import type { ErrorReporter } from './error-reporter';
 import { TASK_MONITOR_ID } from './task-monitor-source';
 import type { WorkspaceApps } from './workspace-apps';
+import type { WorkspaceAppHost } from './workspace-host';
 
 /** What the commands work on. */
 export interface CommandContext {
   readonly host: AppHost;
   readonly log: vscode.LogOutputChannel;
+  readonly reporter: ErrorReporter;
   readonly workspaceApps: WorkspaceApps;
+  readonly workspaceHost: WorkspaceAppHost;
 }
 
 interface AppPick extends vscode.QuickPickItem {
@@ -18,14 +22,29 @@ interface AppPick extends vscode.QuickPickItem {
 const ORIGIN_LABEL: Record<AppSource['origin'], string> = { 'built-in': 'Built-in apps', workspace: 'Workspace apps', extension: 'From extensions' };
 const OPEN_IN_SIDE_VIEW: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('layout-sidebar-left'), tooltip: 'Open in the Simul side view' };
 
-/** "Simul: Open App…": a quick pick of every app, grouped by origin; Enter opens a panel, the button the side view. */
-async function pickAndOpen(host: AppHost): Promise<AppSession | undefined> {
+/**
+ * "Simul: Open App…": a quick pick of every app, grouped by origin; Enter opens a panel, the button the side view.
+ * In Restricted Mode the workspace's apps are listed too, saying they do not run until the workspace is trusted
+ * (opening one says why, with a button to manage trust).
+ */
+async function pickAndOpen(host: AppHost, trusted: boolean): Promise<AppSession | undefined> {
+  // Run right after activation, the workspace's apps may still be being listed (reading folders: quick).
+  await host.sourcesReady.catch(() => undefined);
   const picks: (AppPick | vscode.QuickPickItem)[] = [];
   for (const origin of ['built-in', 'workspace', 'extension'] as const) {
     const sources = host.apps().filter((s) => s.origin === origin);
     if (sources.length === 0) continue;
     picks.push({ label: ORIGIN_LABEL[origin], kind: vscode.QuickPickItemKind.Separator });
-    for (const source of sources) picks.push({ label: source.title, description: source.id, detail: source.description, source, buttons: [OPEN_IN_SIDE_VIEW] });
+    for (const source of sources) {
+      const restricted = origin === 'workspace' && !trusted;
+      picks.push({
+        label: restricted ? `$(shield) ${source.title}` : source.title,
+        description: origin === 'workspace' ? source.description : source.id,
+        detail: restricted ? 'Restricted Mode: workspace apps run only in trusted workspaces' : origin === 'workspace' ? undefined : source.description,
+        source,
+        buttons: [OPEN_IN_SIDE_VIEW],
+      });
+    }
   }
   const quickPick = vscode.window.createQuickPick<AppPick | vscode.QuickPickItem>();
   quickPick.title = 'Open a Simul App';
@@ -57,10 +76,29 @@ function requireActive(host: AppHost): AppSession | undefined {
 }
 
 /** Registers Simul's commands (the palette's "Simul: …" entries). */
-export function registerCommands(reg: DisposableStore, { host, log }: CommandContext): void {
+export function registerCommands(reg: DisposableStore, { host, log, reporter, workspaceApps, workspaceHost }: CommandContext): void {
   const command = (id: string, run: (...args: never[]) => unknown): void => void reg.add(vscode.commands.registerCommand(id, run));
 
-  command('simul.openApp', async (id?: string, location?: 'panel' | 'view') => (typeof id === 'string' ? host.open(id, location) : pickAndOpen(host)));
+  // Run from the palette (no argument), a failure is shown once (not again by VS Code as a failed command); called
+  // with an argument (by code or a test), it is shown and the call rejects.
+  command('simul.openApp', async (id?: string, location?: 'panel' | 'view') => {
+    try {
+      return await (typeof id === 'string' ? host.open(id, location) : pickAndOpen(host, workspaceApps.isTrusted));
+    } catch (error) {
+      reporter.reportOnce(error, typeof id === 'string' ? `Opening app '${id}'` : 'Opening an app');
+      if (typeof id === 'string') throw error;
+      return undefined;
+    }
+  });
+  command('simul.newApp', async (name?: string) => {
+    try {
+      return await workspaceHost.newApp(typeof name === 'string' ? name : undefined);
+    } catch (error) {
+      reporter.reportOnce(error, 'New App');
+      if (typeof name === 'string') throw error;
+      return undefined;
+    }
+  });
   command('simul.showTaskMonitor', async () => {
     const running = host.sessions().find((s) => s.source.id === TASK_MONITOR_ID);
     if (running) await host.moveTo(running, 'view');
@@ -74,7 +112,12 @@ export function registerCommands(reg: DisposableStore, { host, log }: CommandCon
   });
   command('simul.reloadApp', async () => {
     const session = requireActive(host);
-    if (session) await host.reload(session);
+    if (!session) return;
+    try {
+      await host.reload(session);
+    } catch (error) {
+      reporter.reportOnce(error, `Reloading ${session.label}`);
+    }
   });
   command('simul.moveAppToSideView', async () => {
     const session = requireActive(host);

@@ -11,6 +11,23 @@ export interface ReportedError {
   readonly task?: TaskInfo;
 }
 
+/** Errors the user has been told about already (a notification or a warning): see {@link markShown}. */
+const shown = new WeakSet<object>();
+
+/**
+ * Notes that the user has been told about `error` (reported, or shown as a warning with its own buttons), so code
+ * further up that catches it does not tell them twice. Returns the error.
+ */
+export function markShown<T>(error: T): T {
+  if (typeof error === 'object' && error !== null) shown.add(error);
+  return error;
+}
+
+/** Whether the user has been told about `error` already ({@link markShown}, or {@link ErrorReporter.report}). */
+export function wasShown(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && shown.has(error);
+}
+
 /** Notifications are coalesced: after one, further errors within this window only go to the log. */
 const NOTIFY_WINDOW_MS = 3000;
 
@@ -39,6 +56,7 @@ export class ErrorReporter implements vscode.Disposable {
       this.log.error(`${place}: ${message}${stack}`);
       this._onDidReportError.fire({ where: place, message, error, task });
       this.notify(`Simul: ${place} failed: ${message}`);
+      markShown(error);
     } catch (failure) {
       console.error('Simul: reporting an error failed', failure, error);
     }
@@ -60,6 +78,12 @@ export class ErrorReporter implements vscode.Disposable {
       },
       () => undefined,
     );
+  }
+
+  /** Reports `error` unless the user has been told about it already ({@link wasShown}). */
+  reportOnce(error: unknown, where: string, task?: TaskInfo): void {
+    if (wasShown(error)) this.log.info(`${where}: ${error instanceof Error ? error.message : describeReason(error)} (shown before)`);
+    else this.report(error, where, task);
   }
 
   dispose(): void {

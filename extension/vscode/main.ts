@@ -20,6 +20,7 @@ import { ErrorReporter, type ReportedError } from './error-reporter';
 import * as SIMUL_MODULE from '../simul';
 import { TASK_MONITOR_ID, taskMonitorSource } from './task-monitor-source';
 import { DEBUG_BUILD_COMMAND, debugBuildWorkspaceApp, stopEsbuild, WorkspaceApps } from './workspace-apps';
+import { WorkspaceAppHost } from './workspace-host';
 
 export { APP_PANEL_TYPE, SIDE_VIEW_ID } from './app-host';
 
@@ -66,6 +67,11 @@ export interface SimulApi {
   readonly toThread: typeof toThread;
   /** Fires for every error Simul reports to the user (task failures, app errors). */
   readonly onDidReportError: vscode.Event<ReportedError>;
+  /**
+   * Fires when a running app's instance was replaced: "Simul: Reload App", or a workspace app's hot reload after a
+   * save (`restored` lists what the new instance took over from the old one, which is closing).
+   */
+  readonly onDidReloadApp: vscode.Event<{ readonly label: string; readonly restored: readonly string[] }>;
   /**
    * VS Code's events with async handlers and a policy, run as tasks of `scope` (default: Simul's runtime, so handler
    * errors reach the error reporter). See extension/vscode/bridge.ts and docs/runtime.md.
@@ -121,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
   // Not in the command palette: tests and support use it to check that building works in this install.
   reg.add(
     vscode.commands.registerCommand(DEBUG_BUILD_COMMAND, (target?: vscode.Uri | string, options?: { load?: boolean }) =>
-      debugBuildWorkspaceApp(workspaceApps, context.extensionUri, target, options),
+      debugBuildWorkspaceApp(workspaceApps, context.extensionUri, target, options, { simul: SIMUL_MODULE }),
     ),
   );
 
@@ -144,7 +150,9 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
   reg.add(
     vscode.window.registerWebviewViewProvider(SIDE_VIEW_ID, { resolveWebviewView: (view: vscode.WebviewView) => host.resolveSideView(view) }),
   );
-  registerCommands(reg, { host, log, workspaceApps });
+  // The workspace's own apps join the quick pick; listing them reads folders only (no build, no esbuild).
+  const workspaceHost = reg.add(new WorkspaceAppHost({ host, apps: workspaceApps, simul: SIMUL_MODULE, extensionUri: context.extensionUri, log, reporter }));
+  registerCommands(reg, { host, log, reporter, workspaceApps, workspaceHost });
 
   const info = (session: AppSession): AppSessionInfo => ({
     label: session.label,
@@ -174,6 +182,7 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
     runtime,
     toThread,
     onDidReportError: reporter.onDidReportError,
+    onDidReloadApp: (listener, thisArg, disposables) => host.onDidReload((e) => listener.call(thisArg, { label: e.session.label, restored: e.restored }), undefined, disposables),
     events: (scope = runtime) => events(scope),
     bridge,
     tokenToSignal,

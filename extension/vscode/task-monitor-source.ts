@@ -8,12 +8,20 @@ export const TASK_MONITOR_ID = 'simul.taskMonitor';
 /** What the Task Monitor reads, from the app host, the event-loop delay monitor and debug mode. */
 export function taskMonitorSource(host: AppHost, loopDelay: LoopDelayMonitor, debugMode: DebugMode): MonitorSource {
   return {
-    apps: () =>
-      host.sessions().map((session) => ({
+    // Running apps, and instances a reload replaced that are still closing (one stays listed only while a task of
+    // it ignores its cancellation: a leak to see).
+    apps: () => [
+      ...host.sessions().map((session) => ({
         label: session.label,
         tasks: () => session.instance.tasks(),
         cancelTask: (id: number) => session.instance.runtime.cancelById(id, 'cancelled from the Task Monitor'),
       })),
+      ...host.closingInstances().map(({ label, instance }) => ({
+        label,
+        tasks: () => instance.tasks(),
+        cancelTask: (id: number) => instance.runtime.cancelById(id, 'cancelled from the Task Monitor'),
+      })),
+    ],
     onDidSampleDelay: (listener) => loopDelay.onDidSample(listener),
     stalls: (): MonitoredStall[] =>
       debugMode.reports().map(({ at, report, text }) => ({ at, taskName: report.taskName, blockedMs: report.blockedMs, text })),

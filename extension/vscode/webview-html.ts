@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { webviewPageHtml, type WebviewLocation } from './webview-page';
+import { webviewPageHtml, type WebviewLocation, type WebviewNotice } from './webview-page';
 
-export type { WebviewLocation } from './webview-page';
+export type { WebviewLocation, WebviewNotice } from './webview-page';
 
 /** The folders a Simul webview may load from: the webview bundle (and codicons) and the static media, nothing else. */
 export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -26,7 +26,13 @@ export function createNonce(): string {
  * page's nonce; styles, fonts (codicons) and images only from the extension's own webview resources (and
  * the nonce for styles the toolkit injects; data: and blob: images); every URL passes through `asWebviewUri`.
  */
-export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, location: WebviewLocation, app?: { readonly id: string; readonly title: string }): string {
+export function renderWebviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  location: WebviewLocation,
+  app?: { readonly id: string; readonly title: string },
+  notice?: WebviewNotice,
+): string {
   const uri = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   return webviewPageHtml({
     cspSource: webview.cspSource,
@@ -35,5 +41,6 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
     styleUris: [uri('out', 'webview', 'codicon.css'), uri('media', 'webview.css')],
     location,
     app,
+    notice,
   });
 }

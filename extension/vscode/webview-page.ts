@@ -23,6 +23,17 @@ export interface WebviewPageParts {
    * panel serializer can bring the same app back after a reload; its title names the page.
    */
   readonly app?: { readonly id: string; readonly title: string };
+  /**
+   * A notice from the host above the app (e.g. "the last save did not build"): static HTML, outside the tree the
+   * protocol draws, shown until the host renders the page again without it.
+   */
+  readonly notice?: WebviewNotice;
+}
+
+/** A host notice on a page: a warning banner with a title and a message (plain text; lines are kept). */
+export interface WebviewNotice {
+  readonly title: string;
+  readonly message: string;
 }
 
 /** Escapes text for an HTML attribute or text node. */
@@ -45,6 +56,10 @@ export function webviewCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
+function noticeHtml(notice: WebviewNotice): string {
+  return `<div class="simul-host-notice" role="alert"><div class="simul-host-notice-title"><span class="codicon codicon-warning" aria-hidden="true"></span> ${escapeHtml(notice.title)}</div><div class="simul-host-notice-message">${escapeHtml(notice.message)}</div></div>\n`;
+}
+
 export function webviewPageHtml(parts: WebviewPageParts): string {
   const { nonce } = parts;
   const styles = parts.styleUris.map((uri) => `<link rel="stylesheet" href="${uri}" nonce="${nonce}">`).join('\n');
@@ -60,7 +75,7 @@ ${styles}
 <title>${parts.app ? `${escapeHtml(parts.app.title)} — Simul` : 'Simul'}</title>
 </head>
 <body data-location="${parts.location}"${parts.app ? ` data-app="${escapeHtml(parts.app.id)}"` : ''}>
-<main id="root" aria-busy="true"></main>
+${parts.notice ? noticeHtml(parts.notice) : ''}<main id="root" aria-busy="true"></main>
 <script nonce="${nonce}" src="${parts.scriptUri}"></script>
 </body>
 </html>`;

@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import { Delayer } from '../runtime';
 import {
   AppBuilder,
+  type AppBuildFailure,
   type AppBuildMessage,
   type AppBuildResult,
   type AppBuildSuccess,
@@ -28,7 +29,7 @@ import {
   requireTrust,
   WorkspaceTrustError,
 } from '../workspace';
-import type { ErrorReporter } from './error-reporter';
+import { type ErrorReporter, markShown } from './error-reporter';
 
 /** The hidden command that builds (and optionally loads) a workspace app and returns what happened, as JSON. */
 export const DEBUG_BUILD_COMMAND = 'simul.debug.buildWorkspaceApp';
@@ -175,6 +176,8 @@ export class WorkspaceApps implements vscode.Disposable {
   private readonly watchers = new Set<WorkspaceAppWatcher>();
   /** Each app's problems from its last build, kept so a load error can be added to them. */
   private readonly buildProblems = new Map<string, { file: string; diagnostic: vscode.Diagnostic }[]>();
+  /** The error each failed build was reported as (to the user), by build. */
+  private readonly buildErrors = new WeakMap<AppBuildResult, AppBuildError>();
 
   constructor(private readonly options: WorkspaceAppsOptions) {
     this.trust = options.trust ?? vscode.workspace;
@@ -191,6 +194,11 @@ export class WorkspaceApps implements vscode.Disposable {
 
   get log(): vscode.LogOutputChannel {
     return this.options.log;
+  }
+
+  /** How many watchers are live (each holds an esbuild context): leak checks. */
+  get watching(): number {
+    return this.watchers.size;
   }
 
   /** The esbuild API, loaded on first use from the extension's out/esbuild-wasm. */
@@ -223,6 +231,7 @@ export class WorkspaceApps implements vscode.Disposable {
     } catch (error) {
       const message = (error as Error).message;
       this.log.warn(message);
+      markShown(error);
       void vscode.window.showWarningMessage(message, 'Manage Workspace Trust').then(
         (choice) => (choice ? vscode.commands.executeCommand('workbench.trust.manage') : undefined),
         () => undefined,
@@ -266,35 +275,51 @@ export class WorkspaceApps implements vscode.Disposable {
       return;
     }
     const error = new AppBuildError(result);
+    this.buildErrors.set(result, error);
     if (notify) this.options.reporter.report(error, `Workspace app ${name}`);
     else this.log.error(`Workspace app ${name}: ${error.message}`);
+  }
+
+  /** A failed build as an error: the one it was reported as (so the user is not told twice), else a new one. */
+  buildError(result: AppBuildFailure): AppBuildError {
+    return this.buildErrors.get(result) ?? new AppBuildError(result);
   }
 
   /**
    * Evaluates a built app with the modules the caller hands it (`{ simul: api }`) and returns its exports.
    * If it throws while loading, the error (with the user's file and line) goes to the Problems panel and a
-   * notification, and is thrown as an {@link AppLoadError}. Throws {@link WorkspaceTrustError} in an untrusted
-   * workspace.
+   * notification, and is thrown as an {@link AppLoadError}. `check` then looks at the exports: what it throws
+   * (e.g. "the default export is not an app") goes to the Problems panel at the entry's first line and a
+   * notification too, and is thrown. Throws {@link WorkspaceTrustError} in an untrusted workspace.
    */
-  load(build: AppBuildSuccess, options: LoadAppOptions): LoadedApp {
+  load(build: AppBuildSuccess, options: LoadAppOptions & { readonly check?: (exports: unknown) => void }): LoadedApp {
     const entry = vscode.Uri.file(build.entry);
     this.requireTrust(entry);
     const buildProblems = this.buildProblems.get(build.entry) ?? [];
-    try {
-      const app = loadApp(build, options);
-      this.problems.set(build.entry, buildProblems);
-      return app;
-    } catch (error) {
-      if (error instanceof AppLoadError && error.location) {
-        const { file, line, column } = error.location;
-        const at = new vscode.Position(line - 1, column - 1);
-        const d = new vscode.Diagnostic(new vscode.Range(at, at), `${basename(build.entry)} failed while loading: ${describe(error.cause)}`, vscode.DiagnosticSeverity.Error);
+    const fail = (error: unknown, location: { file: string; line: number; column: number } | undefined, text: string): never => {
+      if (location) {
+        const at = new vscode.Position(location.line - 1, location.column - 1);
+        const d = new vscode.Diagnostic(new vscode.Range(at, at), text, vscode.DiagnosticSeverity.Error);
         d.source = 'Simul';
-        this.problems.set(build.entry, [...buildProblems, { file, diagnostic: d }]);
+        this.problems.set(build.entry, [...buildProblems, { file: location.file, diagnostic: d }]);
       }
       this.options.reporter.report(error, `Workspace app ${basename(build.entry)}`);
       throw error;
+    };
+    let app: LoadedApp;
+    try {
+      app = loadApp(build, options);
+    } catch (error) {
+      return fail(error, error instanceof AppLoadError ? error.location : undefined, `${basename(build.entry)} failed while loading: ${describe((error as AppLoadError).cause)}`);
     }
+    try {
+      options.check?.(app.exports);
+    } catch (error) {
+      app.dispose();
+      return fail(error, { file: build.entry, line: 1, column: 1 }, error instanceof Error ? error.message : String(error));
+    }
+    this.problems.set(build.entry, buildProblems);
+    return app;
   }
 
   /**
@@ -332,10 +357,19 @@ const describe = (error: unknown): string => (error instanceof Error ? `${error.
  * overtook is cancelled and never reported.
  *
  * Every save fires onDidRebuild, even when the bundle came out the same; a change on disk (another program,
- * or the file watcher echoing a save) fires it only when the bundle differs. A failed build keeps the files of
- * the last good one watched, and any file created while it is broken triggers a rebuild (it may be the
- * missing import). Problems-panel entries follow each build; the first failure after a success (or at start)
- * is also notified, so fixing a file save after save does not raise a notification each time.
+ * or the file watcher echoing a save) fires it only when the outcome differs: another bundle, or other errors.
+ *
+ * Saves and changes on disk meet: the file watcher reports a save's write too, sometimes late, sometimes while
+ * the file is half-written. So while the editor saves an input (from `onWillSaveTextDocument` to
+ * `onDidSaveTextDocument`), the save owns the build: changes on disk to it are ignored, a build does not start,
+ * and a build that was running when the save began is dropped (it read the file before or during the write).
+ * The save's own build, started by `onDidSaveTextDocument` once the file is complete, is the one reported. A
+ * change on disk after that which builds the same (the watcher's late echo) is not reported again.
+ *
+ * A failed build keeps the files of the last good one watched, and any file created while it is broken triggers
+ * a rebuild (it may be the missing import). Problems-panel entries follow each build; the first failure after a
+ * success (or at start) is also notified, so fixing a file save after save does not raise a notification each
+ * time.
  */
 export class WorkspaceAppWatcher implements vscode.Disposable {
   private readonly _onDidRebuild = new vscode.EventEmitter<AppBuildResult>();
@@ -350,6 +384,10 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
   private last: AppBuildResult | undefined;
   private saved = false;
   private disposed = false;
+  /** Files the editor is saving now (path key → when the save began): their changes on disk wait for the save. */
+  private readonly saving = new Map<string, number>();
+  /** Counts saves of inputs that began: a build during which it moved is stale. */
+  private saveEpoch = 0;
 
   constructor(
     private readonly apps: WorkspaceApps,
@@ -360,8 +398,17 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
     this.delayer = new Delayer<void>(debounceMs);
     this.inputs.add(pathKey(entry.fsPath));
     this.subscriptions.push(
+      vscode.workspace.onWillSaveTextDocument(({ document: doc }) => {
+        if (doc.uri.scheme !== 'file') return;
+        const key = pathKey(doc.uri.fsPath);
+        this.saving.set(key, performance.now());
+        if (this.inputs.has(key)) this.saveEpoch++;
+      }),
       vscode.workspace.onDidSaveTextDocument((doc) => {
-        if (doc.uri.scheme === 'file' && this.inputs.has(pathKey(doc.uri.fsPath))) {
+        if (doc.uri.scheme !== 'file') return;
+        const key = pathKey(doc.uri.fsPath);
+        this.saving.delete(key);
+        if (this.inputs.has(key)) {
           this.saved = true;
           this.schedule();
         }
@@ -371,9 +418,9 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
     const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,json}'));
     this.subscriptions.push(
       files,
-      files.onDidChange((uri) => this.inputs.has(pathKey(uri.fsPath)) && this.schedule()),
-      files.onDidDelete((uri) => this.inputs.has(pathKey(uri.fsPath)) && this.schedule()),
-      files.onDidCreate((uri) => (this.inputs.has(pathKey(uri.fsPath)) || this.last?.ok === false) && this.schedule()),
+      files.onDidChange((uri) => this.inputs.has(pathKey(uri.fsPath)) && this.changedOnDisk(uri)),
+      files.onDidDelete((uri) => this.inputs.has(pathKey(uri.fsPath)) && this.changedOnDisk(uri)),
+      files.onDidCreate((uri) => (this.inputs.has(pathKey(uri.fsPath)) || this.last?.ok === false) && this.changedOnDisk(uri)),
     );
     if (apps.isTrusted) {
       this.schedule(0);
@@ -413,6 +460,29 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
     this.schedule(delay);
   }
 
+  /**
+   * A file changed on disk. If the editor is saving it, the change is (part of) that save: the file may be
+   * half-written, and the save's own event rebuilds once it is complete. A save that never completes (it
+   * failed) stops holding changes back after {@link SAVE_GRACE_MS}.
+   */
+  private changedOnDisk(uri: vscode.Uri): void {
+    if (this.isSaving(pathKey(uri.fsPath))) {
+      this.apps.log.trace(`${basename(uri.fsPath)} changed on disk while the editor saves it: waiting for the save`);
+      return;
+    }
+    this.schedule();
+  }
+
+  /** Whether the editor is saving the file (`key`), or any input when no key is given. */
+  private isSaving(key?: string): boolean {
+    const now = performance.now();
+    for (const [file, began] of this.saving) {
+      if (now - began >= SAVE_GRACE_MS) this.saving.delete(file);
+      else if (key === undefined ? this.inputs.has(file) : file === key) return true;
+    }
+    return false;
+  }
+
   private schedule(delay?: number): void {
     if (this.disposed) return;
     this.delayer.trigger(() => this.run(), delay).catch(() => undefined);
@@ -420,8 +490,14 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
 
   private async run(): Promise<void> {
     if (this.disposed || !this.apps.isTrusted) return;
+    if (this.isSaving()) {
+      // The file may be half-written: the save's own event builds once it is complete.
+      this.apps.log.trace(`${basename(this.entry.fsPath)}: an input is being saved; its save will rebuild`);
+      return;
+    }
     const forced = this.saved || this.last === undefined;
     this.saved = false;
+    const epoch = this.saveEpoch;
     const started = performance.now();
     let result: AppBuildResult | undefined;
     try {
@@ -433,13 +509,22 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
       result = this.apps.esbuildUnavailable(this.entry, error, performance.now() - started);
     }
     if (!result || this.disposed) return; // overtaken by a newer build, or closed meanwhile
+    if (epoch !== this.saveEpoch) {
+      // A save began while this build read the files: it may have read them before or during the write. The
+      // save's own build is the one to report (reporting this one too would hand listeners a stale result).
+      this.saved ||= forced;
+      this.apps.log.trace(`${basename(this.entry.fsPath)}: a save began during the build; its own build will report`);
+      return;
+    }
     const previous = this.last;
     // A broken build keeps watching what the last good one read, so fixing any of those files rebuilds.
     this.inputs = new Set([...result.inputs, ...(result.ok ? [] : this.inputs)].map(pathKey));
     this.apps.publish(result, { notify: !result.ok && previous?.ok !== false });
     this.last = result;
-    if (!forced && result.ok && previous?.ok && previous.code === result.code) {
-      this.apps.log.trace(`${basename(this.entry.fsPath)}: a file changed on disk but the bundle is the same; not reloaded`);
+    if (!forced && previous !== undefined && sameOutcome(previous, result)) {
+      // The file watcher's echo of a save (it may come late, after the save's own build) or a change that
+      // does not change the bundle: reporting it again would reload the app, or report a fixed error twice.
+      this.apps.log.trace(`${basename(this.entry.fsPath)}: a file changed on disk but the build came out the same; not reported again`);
       return;
     }
     this._onDidRebuild.fire(result);
@@ -456,6 +541,17 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
     this._onDidDispose.fire();
     this._onDidDispose.dispose();
   }
+}
+
+/** How long a save may take before changes on disk to its file are no longer held back for it, in ms. */
+const SAVE_GRACE_MS = 5000;
+
+/** Whether two builds came out the same: the same bundle, or the same errors at the same places. */
+function sameOutcome(a: AppBuildResult, b: AppBuildResult): boolean {
+  if (a.ok && b.ok) return a.code === b.code;
+  if (a.ok || b.ok) return false;
+  const key = (r: AppBuildFailure): string => JSON.stringify(r.errors.map((e) => [e.file, e.line, e.column, e.text]));
+  return key(a) === key(b);
 }
 
 // --- the debug command ---------------------------------------------------------------------------------------
@@ -476,13 +572,15 @@ export interface DebugBuildReport {
 
 /**
  * Builds a workspace app (`target`, a Uri or path; default: the first app found) and, with `{ load: true }`,
- * loads it with an empty 'simul' module; returns what happened. For tests and for diagnosing a user's setup.
+ * loads it with `modules` (the extension passes the real `simul` module; it does not mount the app); returns
+ * what happened. For tests and for diagnosing a user's setup.
  */
 export async function debugBuildWorkspaceApp(
   apps: WorkspaceApps,
   extensionUri: vscode.Uri,
   target?: vscode.Uri | string,
   options?: { load?: boolean },
+  modules: Readonly<Record<string, unknown>> = { simul: {} },
 ): Promise<DebugBuildReport> {
   const esbuild = { path: esbuildPath(extensionUri), version: undefined as string | undefined };
   const entry = typeof target === 'string' ? vscode.Uri.file(target) : target ?? (await apps.findWorkspaceApps())[0];
@@ -507,7 +605,7 @@ export async function debugBuildWorkspaceApp(
   };
   if (!options?.load || !result.ok) return report;
   try {
-    const app = apps.load(result, { modules: { simul: {} } });
+    const app = apps.load(result, { modules });
     const exports: Record<string, string | number | boolean> = {};
     for (const [key, value] of Object.entries((app.exports ?? {}) as Record<string, unknown>)) {
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') exports[key] = value;

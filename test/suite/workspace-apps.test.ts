@@ -12,6 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileFunction } from 'node:vm';
 import * as vscode from 'vscode';
+import * as SIMUL from '../../extension/simul';
 import { ErrorReporter, type ReportedError } from '../../extension/vscode/error-reporter';
 import { isEsbuildLoaded, WorkspaceApps, type WorkspaceTrust } from '../../extension/vscode/workspace-apps';
 import { type AppBuildResult, type AppBuildSuccess, AppLoadError, WorkspaceTrustError } from '../../extension/workspace';
@@ -115,11 +116,13 @@ suite('Workspace apps in the extension host', () => {
     const rel = build.inputs.map((f) => vscode.workspace.asRelativePath(f)).sort();
     assert.deepEqual(rel, ['.simul/apps/hello.app.ts', '.simul/apps/lib/greet.ts', 'node_modules/tiny-pad/index.js']);
 
-    const simul = { marker: 'the simul API object' };
+    // The app calls defineApp and ui from 'simul' while it loads: hand it the real module, marked.
+    const simul = { ...SIMUL, marker: 'the simul API object' };
     const app = apps.load(build, { modules: { simul } });
-    const exports = app.exports as { message: string; api: { marker: string } };
+    const exports = app.exports as { message: string; api: { marker: string }; default: { id: string } };
     assert.equal(exports.message, 'Hello, Simul #007');
     assert.equal(exports.api.marker, simul.marker, "the app did not get the 'simul' module it was handed");
+    assert.equal(exports.default.id, 'hello');
     app.dispose();
   });
 
@@ -282,6 +285,37 @@ suite('Workspace apps in the extension host', () => {
       watcher.dispose();
     }
     assert.deepEqual(vscode.languages.getDiagnostics(helper), []);
+  });
+
+  test("a change on disk that builds as the last build did is not reported again (a save's late file-watcher echo)", async () => {
+    const entry = scratchFile('echo.app.ts', "import { unit } from './echo-unit';\nexport const label = unit;\n");
+    const helper = scratchFile('echo-unit.ts', "export const unit = 'one';\n");
+    const watcher = apps.watch(entry);
+    try {
+      expectOk(await within(watcher.nextBuild(), 15_000, 'first build'));
+      const broken = watcher.nextBuild();
+      await editAndSave(helper, "export const unit = 'two;\n");
+      assert.equal((await within(broken, 10_000, 'rebuild after a broken save')).ok, false);
+      const seen: AppBuildResult[] = [];
+      const sub = watcher.onDidRebuild((r) => seen.push(r));
+      try {
+        // What the file watcher's event for that save does when it comes after the save's own build: the file
+        // changes on disk, with the same text. Reporting that build would hand the next waiter a stale failure.
+        writeFileSync(helper.fsPath, "export const unit = 'two;\n");
+        await new Promise((r) => setTimeout(r, 1500));
+        assert.deepEqual(seen.map((r) => r.ok), [], 'a build of the same text was reported again');
+        // Another change on disk that builds differently is reported.
+        const other = watcher.nextBuild();
+        writeFileSync(helper.fsPath, "export const unit = ;\n");
+        const changed = await within(other, 10_000, 'rebuild after another change on disk');
+        assert.equal(changed.ok, false);
+        assert.equal(!changed.ok && changed.errors[0].text, 'Unexpected ";"');
+      } finally {
+        sub.dispose();
+      }
+    } finally {
+      watcher.dispose();
+    }
   });
 
   test('an untrusted workspace is refused, saying why, and the watcher builds once the workspace is trusted', async () => {
