@@ -14,7 +14,8 @@ if (root === null) {
 } else {
   const vscode = vscodeApi();
   // Remember which app this page shows: VS Code hands this state to Simul's panel serializer after a reload.
-  const app = document.body.dataset.app;
-  if (app !== undefined) vscode.setState({ ...(vscode.getState() as object | undefined), app });
+  // and under which key the host keeps what the user edited, so the restored app shows it again.
+  const { app, session } = document.body.dataset;
+  if (app !== undefined) vscode.setState({ ...(vscode.getState() as object | undefined), app, session });
   startApp(root, (message) => vscode.postMessage(message));
 }

@@ -45,6 +45,40 @@ export interface AppReloadEvent {
 /** What a page remembers (`vscode.setState`), so the serializer can bring its panel back after a reload. */
 interface PageState {
   readonly app?: unknown;
+  /** The key under which the host keeps the session's hot state (what the user edited). */
+  readonly session?: unknown;
+}
+
+/** How a session's hot state is kept in the workspace's memento between window reloads. */
+interface SavedSession {
+  readonly app: string;
+  readonly savedAt: number;
+  readonly edits: HotState['edits'];
+  /** `app.keep` states that are plain JSON. */
+  readonly kept: readonly (readonly [string, unknown])[];
+}
+
+/** The memento key of Simul's saved sessions. */
+const SAVED_SESSIONS_KEY = 'simul.savedSessions';
+/** At most this many saved sessions are kept (the oldest go first): closed panels leave theirs behind. */
+const MAX_SAVED_SESSIONS = 20;
+/** A burst of edits is saved once, this long after the last (ms). */
+const SAVE_DELAY_MS = 300;
+
+function isJson(value: unknown): boolean {
+  try {
+    return JSON.stringify(JSON.parse(JSON.stringify(value))) === JSON.stringify(value);
+  } catch {
+    return false;
+  }
+}
+
+function toSaved(app: string, hot: HotState): SavedSession {
+  return { app, savedAt: Date.now(), edits: hot.edits.filter((e) => isJson(e.value)), kept: [...hot.kept].filter(([, v]) => isJson(v)) };
+}
+
+function fromSaved(saved: SavedSession): HotState {
+  return { edits: saved.edits, kept: new Map(saved.kept) };
 }
 
 /** One webview showing a session: a panel or the side view. */
@@ -68,6 +102,10 @@ export class AppSession {
   private closing: Promise<void> | undefined;
   /** Shown above the app in each view (see {@link AppHost.setNotice}). */
   notice: AppNotice | undefined;
+  /** Where its hot state is saved between window reloads (see {@link AppHostOptions.memento}). */
+  readonly key: string = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  /** @internal A pending save of its hot state. */
+  saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly source: AppSource,
@@ -96,6 +134,11 @@ export interface AppHostOptions {
   readonly runtime: Runtime;
   readonly reporter: ErrorReporter;
   readonly log: vscode.LogOutputChannel;
+  /**
+   * Where what users edited in open panels is kept, so a panel VS Code brings back after a window reload shows
+   * the same values (the extension host, and the app instance with it, does not survive the reload).
+   */
+  readonly memento?: vscode.Memento;
 }
 
 /**
@@ -261,7 +304,10 @@ export class AppHost implements vscode.Disposable {
       return;
     }
     try {
-      const session = await this.start(appId);
+      const key = (state as PageState).session;
+      const saved = typeof key === 'string' ? this.savedSessions()[key] : undefined;
+      const session = await this.start(appId, saved?.app === appId ? fromSaved(saved) : undefined);
+      if (session.instance.restored.length > 0) this.options.log.info(`${session.label}: restored after a reload: ${session.instance.restored.join(', ')}`);
       this.attachPanel(session, panel);
     } catch (error) {
       this.options.reporter.reportOnce(error, `Restoring app '${appId}'`);
@@ -315,14 +361,14 @@ export class AppHost implements vscode.Disposable {
     if (this.sideView) this.sideView.webview.html = renderWebviewHtml(this.sideView.webview, this.options.extensionUri, 'view');
   }
 
-  private async start(appId: string): Promise<AppSession> {
+  private async start(appId: string, hotState?: HotState): Promise<AppSession> {
     // Right after activation the workspace's apps may not be listed yet.
     if (!this.sources.has(appId)) await this.sourcesReady.catch(() => undefined);
     const source = this.sources.get(appId);
     if (!source) throw new Error(`Simul has no app '${appId}'. Open one with "Simul: Open App…".`);
     const definition = await source.load();
     const label = `${definition.title} #${++this.counter}`;
-    const session = new AppSession(source, label, this.mount(definition, label));
+    const session = new AppSession(source, label, this.mount(definition, label, hotState));
     this._sessions.add(session);
     this._onDidChangeSessions.fire();
     return session;
@@ -365,7 +411,7 @@ export class AppHost implements vscode.Disposable {
     };
     store.add(panel.onDidChangeViewState(() => view.connection.setVisible(panel.visible)));
     store.add(panel.onDidDispose(() => this.detach(session, view, true)));
-    this.watchMessages(view);
+    this.watchMessages(view, session);
     session.views.add(view);
     panel.webview.html = this.html(panel.webview, 'panel', session);
   }
@@ -381,15 +427,39 @@ export class AppHost implements vscode.Disposable {
       retitle: () => void (sideView.title = session.instance.title),
     };
     store.add(sideView.onDidChangeVisibility(() => view.connection.setVisible(sideView.visible)));
-    this.watchMessages(view);
+    this.watchMessages(view, session);
     session.views.add(view);
     this.sideAttached = view;
     sideView.title = session.instance.title;
     sideView.webview.html = this.html(sideView.webview, 'view', session);
   }
 
-  private watchMessages(view: AttachedView): void {
-    view.store.add(view.webview.onDidReceiveMessage((message: unknown) => view.connection.receive(message)));
+  private watchMessages(view: AttachedView, session: AppSession): void {
+    view.store.add(
+      view.webview.onDidReceiveMessage((message: unknown) => {
+        view.connection.receive(message);
+        if ((message as { type?: unknown } | null)?.type === 'event') this.saveSoon(session);
+      }),
+    );
+  }
+
+  /** The saved sessions, by key. */
+  private savedSessions(): Record<string, SavedSession> {
+    return this.options.memento?.get<Record<string, SavedSession>>(SAVED_SESSIONS_KEY) ?? {};
+  }
+
+  /** Saves what the user edited in a session, once a burst of events is over. */
+  private saveSoon(session: AppSession): void {
+    const memento = this.options.memento;
+    if (!memento || session.saveTimer !== undefined) return;
+    session.saveTimer = setTimeout(() => {
+      session.saveTimer = undefined;
+      if (session.closed) return;
+      const all = { ...this.savedSessions(), [session.key]: toSaved(session.source.id, session.instance.hotState()) };
+      const keys = Object.keys(all).sort((a, b) => all[b].savedAt - all[a].savedAt);
+      for (const stale of keys.slice(MAX_SAVED_SESSIONS)) delete all[stale];
+      memento.update(SAVED_SESSIONS_KEY, all).then(undefined, (error: unknown) => this.options.log.warn(`Could not save ${session.label}'s state: ${String(error)}`));
+    }, SAVE_DELAY_MS);
   }
 
   /** A view went away. With `endIfLast`, an app no view shows any more ends. */
@@ -403,6 +473,8 @@ export class AppHost implements vscode.Disposable {
 
   private async end(session: AppSession, reason: string): Promise<void> {
     if (!this._sessions.delete(session)) return;
+    clearTimeout(session.saveTimer);
+    session.saveTimer = undefined;
     if (this.sideSession === session) this.sideSession = undefined;
     this._onDidChangeSessions.fire();
     try {
@@ -427,7 +499,7 @@ export class AppHost implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview, location: WebviewLocation, session: AppSession): string {
-    return renderWebviewHtml(webview, this.options.extensionUri, location, { id: session.source.id, title: session.instance.title }, session.notice);
+    return renderWebviewHtml(webview, this.options.extensionUri, location, { id: session.source.id, title: session.instance.title, session: session.key }, session.notice);
   }
 
   dispose(): void {

@@ -135,7 +135,7 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
   const debugMode = reg.add(new DebugMode(vscode.Uri.joinPath(context.extensionUri, 'out', 'extension').fsPath, log, (text) => reporter.notify(text)));
   const loopDelay = reg.add(new LoopDelayMonitor());
 
-  const host = reg.add(new AppHost({ extensionUri: context.extensionUri, runtime, reporter, log }));
+  const host = reg.add(new AppHost({ extensionUri: context.extensionUri, runtime, reporter, log, memento: context.workspaceState }));
   host.defaultSideApp = TASK_MONITOR_ID;
   reg.add(host.register({ id: TASK_MONITOR_ID, title: 'Task Monitor', origin: 'built-in', keepTasks: true, description: 'Every running app\'s tasks, the event-loop delay, stall reports', load: () => taskMonitorApp(taskMonitorSource(host, loopDelay, debugMode)) }));
   for (const sample of SAMPLES) {

@@ -30,7 +30,7 @@ export function renderWebviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
   location: WebviewLocation,
-  app?: { readonly id: string; readonly title: string },
+  app?: { readonly id: string; readonly title: string; readonly session?: string },
   notice?: WebviewNotice,
 ): string {
   const uri = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();

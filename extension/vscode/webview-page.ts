@@ -22,7 +22,7 @@ export interface WebviewPageParts {
    * The app the page shows: its id goes on `<body data-app>`, where the page keeps it in its state so the
    * panel serializer can bring the same app back after a reload; its title names the page.
    */
-  readonly app?: { readonly id: string; readonly title: string };
+  readonly app?: { readonly id: string; readonly title: string; readonly session?: string };
   /**
    * A notice from the host above the app (e.g. "the last save did not build"): static HTML, outside the tree the
    * protocol draws, shown until the host renders the page again without it.
@@ -74,7 +74,7 @@ export function webviewPageHtml(parts: WebviewPageParts): string {
 ${styles}
 <title>${parts.app ? `${escapeHtml(parts.app.title)} — Simul` : 'Simul'}</title>
 </head>
-<body data-location="${parts.location}"${parts.app ? ` data-app="${escapeHtml(parts.app.id)}"` : ''}>
+<body data-location="${parts.location}"${parts.app ? ` data-app="${escapeHtml(parts.app.id)}"` : ''}${parts.app?.session ? ` data-session="${escapeHtml(parts.app.session)}"` : ''}>
 ${parts.notice ? noticeHtml(parts.notice) : ''}<main id="root" aria-busy="true"></main>
 <script nonce="${nonce}" src="${parts.scriptUri}"></script>
 </body>

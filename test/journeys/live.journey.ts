@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { control, findWebviewFrame, type Journey, openApp, runCommand, until } from './workbench';
+import { control, findWebviewFrame, type Journey, openApp, openWorkbench, runCommand, until } from './workbench';
 
 const UPDATES = 10_000;
 
@@ -38,7 +38,7 @@ export const liveUpdates: Journey = {
     // Stream, hide the panel while it runs (its page is dropped: no retained context), reveal, converge.
     await frame.click(`${control('stream')} vscode-button`);
     await until(async () => /count [1-9]/.test((await frame.textContent(control('count'))) ?? ''), 'the stream started');
-    await runCommand(page, 'File: New Untitled Text File');
+    await runCommand(page, 'Help: Welcome'); // another editor in the same group hides the panel
     await page.waitForTimeout(600);
     await page.locator('.tabs-container .tab', { hasText: 'Live updates' }).first().click();
     const revealed = Date.now();
@@ -52,6 +52,32 @@ export const liveUpdates: Journey = {
     assert.equal(progress, String(UPDATES));
     const value = await frame.locator(`${control('query')} vscode-text-field`).evaluate((el) => (el as HTMLInputElement).value);
     assert.equal(value, 'structured', 'what the user typed was lost across the hide and reveal');
+  },
+};
+
+/** A window reload ends the extension host; the restored panel shows a new instance with what the user typed. */
+export const restoredAfterReload: Journey = {
+  name: 'after a window reload the app panels come back, showing what the user had typed',
+  async run({ page, workbenchUrl, log }) {
+    await runCommand(page, 'View: Close All Editors');
+    await openApp(page, 'Live updates');
+    let frame = await findWebviewFrame(page, `${control('query')} vscode-text-field`, 'panel');
+    await until(async () => ((await frame.textContent(control('result'))) ?? '').includes('Type to search.'), 'the first search landed');
+    await frame.locator(`${control('query')} vscode-text-field`).click();
+    await page.keyboard.type('kept across reloads', { delay: 20 });
+    await until(async () => ((await frame.textContent(control('result'))) ?? '').includes('Results for "kept across reloads"'), 'the result landed');
+    await page.waitForTimeout(800); // the host saves a burst of edits 300 ms after the last one
+
+    await page.goto('about:blank');
+    const reloaded = Date.now();
+    await openWorkbench(page, workbenchUrl);
+    frame = await findWebviewFrame(page, `${control('query')} vscode-text-field`, 'panel', 60_000);
+    const value = await until(async () => {
+      const v = await frame.locator(`${control('query')} vscode-text-field`).evaluate((el) => (el as HTMLInputElement).value);
+      return v === 'kept across reloads' ? v : undefined;
+    }, 'the restored panel shows what the user typed');
+    await until(async () => ((await frame.textContent(control('result'))) ?? '').includes('Results for "kept across reloads"'), 'the restored app computed the result again', 20_000);
+    log(`panel restored with "${value}" ${Date.now() - reloaded} ms after the reload`);
   },
 };
 

@@ -69,15 +69,28 @@ export async function runCommand(page: Page, title: string, ms = 30_000, options
   if (!options.thenPick) await input.waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
-/** "Simul: Open App…", then picks the app titled `title` in Simul's quick pick (Enter: an editor panel). */
-export async function openApp(page: Page, title: string): Promise<void> {
-  await runCommand(page, 'Simul: Open App…', 30_000, { thenPick: true });
-  const input = page.locator('.quick-input-widget input');
-  await page.locator('.quick-input-widget input[placeholder^="Pick an app"]').waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(title);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 15_000 });
+/**
+ * "Simul: Open App…", then picks the app titled `title` in Simul's quick pick (Enter: an editor panel). A try
+ * whose quick pick does not come up (focus was still in a webview, the palette closed early) is abandoned with
+ * Escape and made again, as a person would.
+ */
+export async function openApp(page: Page, title: string, attempts = 3): Promise<void> {
+  const input = page.locator('.quick-input-widget input[placeholder^="Pick an app"]');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runCommand(page, 'Simul: Open App…', 30_000, { thenPick: true });
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await input.fill(title, { timeout: 10_000 });
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await input.waitFor({ state: 'hidden', timeout: 15_000 });
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
 }
 
 /** The selector of a control's wrapper in a Simul page. */
