@@ -12,19 +12,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileFunction } from 'node:vm';
 import * as vscode from 'vscode';
+import { EXTENSION_ID, editAndSave, within, workspaceFolder } from './support';
 import * as SIMUL from '../../extension/simul';
 import { ErrorReporter, type ReportedError } from '../../extension/vscode/error-reporter';
 import { isEsbuildLoaded, WorkspaceApps, type WorkspaceTrust } from '../../extension/vscode/workspace-apps';
 import { type AppBuildResult, type AppBuildSuccess, AppLoadError, WorkspaceTrustError } from '../../extension/workspace';
 
-const EXTENSION_ID = 'simul.simul';
 const measurements: Record<string, unknown> = {};
-
-function workspaceFolder(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the sample workspace is not open');
-  return folder.uri.fsPath;
-}
 
 function expectOk(r: AppBuildResult): AppBuildSuccess {
   assert.ok(r.ok, `the build failed: ${JSON.stringify(!r.ok && r.errors)}`);
@@ -39,20 +33,6 @@ function nextReport(reporter: ErrorReporter): Promise<ReportedError> {
       resolve(e);
     });
   });
-}
-
-/** Rejects after `ms` so a missing event fails the test with a reason instead of mocha's timeout. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms))]);
-}
-
-/** Replaces the whole text of `uri` through the editor (a real WorkspaceEdit) and saves it. */
-async function editAndSave(uri: vscode.Uri, text: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const edit = new vscode.WorkspaceEdit();
-  edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
-  assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
-  assert.ok(await doc.save(), 'the document was not saved');
 }
 
 suite('Workspace apps in the extension host', () => {

@@ -11,6 +11,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { EXTENSION_ID, editAndSave, until, within, workspaceFolder } from './support';
 import * as SIMUL from '../../extension/simul';
 import { AppHost, type AppNotice } from '../../extension/vscode/app-host';
 import { ErrorReporter } from '../../extension/vscode/error-reporter';
@@ -20,7 +21,6 @@ import { WorkspaceAppHost } from '../../extension/vscode/workspace-host';
 import { createRuntime } from '../../extension/runtime';
 import { WorkspaceTrustError } from '../../extension/workspace';
 
-const EXTENSION_ID = 'simul.simul';
 const HELLO = 'workspace:.simul/apps/hello.app.ts';
 
 interface Counts {
@@ -56,23 +56,6 @@ interface Api {
   onDidReloadApp: vscode.Event<{ label: string; restored: readonly string[] }>;
 }
 
-function workspaceFolder(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the sample workspace is not open');
-  return folder.uri.fsPath;
-}
-
-/** Polls until `check` returns something other than undefined/false; fails with `what` after `ms`. */
-async function until<T>(check: () => T | undefined | false, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Resolves with the next event `event` fires that passes `accept`. */
 function next<T>(event: vscode.Event<T>, accept: (e: T) => boolean = () => true): Promise<T> {
   return new Promise((resolve) => {
@@ -82,20 +65,6 @@ function next<T>(event: vscode.Event<T>, accept: (e: T) => boolean = () => true)
       resolve(e);
     });
   });
-}
-
-/** Rejects after `ms` so a missing event fails the test with a reason instead of mocha's timeout. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms))]);
-}
-
-/** Replaces the whole text of `uri` through the editor (a real WorkspaceEdit) and saves it. */
-async function editAndSave(uri: vscode.Uri, text: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const edit = new vscode.WorkspaceEdit();
-  edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
-  assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
-  assert.ok(await doc.save(), 'the document was not saved');
 }
 
 /** Sends events to an app the way its page does (seq numbers go on from the last one). */
