@@ -96,20 +96,22 @@ export class NodeExtras {
  * accessor, kept in fields by the other kinds of node ({@link ParentContext}) and in {@link NodeExtras} by tasks.
  */
 export abstract class Context {
+  // The fields are `declare`d and set once in the constructor: an ordinary declaration compiles (ES2022 class
+  // fields) to a define-as-undefined before that assignment, a second store per field on every task spawned.
   /** Unique, increasing id (0 is never used: the step observer uses 0 for "no task"). */
-  readonly id: number;
-  /** @internal */ _parent: Context | null;
+  declare readonly id: number;
+  /** @internal */ declare _parent: Context | null;
   // Siblings, linked intrusively, newest first. Invariant: a node is in its parent's list exactly while it is live.
-  /** @internal */ _prev: Context | null;
-  /** @internal */ _next: Context | null;
+  /** @internal */ declare _prev: Context | null;
+  /** @internal */ declare _next: Context | null;
   // Invariant: the Cancelled bit is set iff cancel() was called on this node or on an ancestor with no shield in
   // between; `_cancelError` is then the error of the node where it started.
-  /** @internal */ _bits: number;
+  /** @internal */ declare _bits: number;
   /** @internal Waiters to wake on cancellation, linked through their _cprev/_cnext. */
-  _waiters: CancelLink | null;
-  /** @internal */ _x: NodeExtras | null;
+  declare _waiters: CancelLink | null;
+  /** @internal */ declare _x: NodeExtras | null;
   /** When the node was created, on its runtime's clock (ms, rounded down). */
-  readonly startTime: number;
+  declare readonly startTime: number;
 
   /** What kind of node this is. */
   abstract get kind(): ContextKind;

@@ -71,9 +71,9 @@ const NO_STARTED = (): void => {};
  */
 export class Task<T = unknown> extends Context implements PromiseLike<T> {
   /** @internal Typed loosely so that Task<T> stays covariant in T (a Task<number> is a Task<unknown>). */
-  _fn: AnyTaskFn;
+  declare _fn: AnyTaskFn; // `declare`: set in the constructor only (see Context)
   /** @internal The value when done, the error when failed or cancelled. */
-  _outcome: unknown;
+  declare _outcome: unknown;
 
   constructor(parent: Nursery, fn: TaskFn<T> | StartFn<unknown, T>, name: string | undefined, propagateAlways: boolean) {
     const rt = parent._host;
