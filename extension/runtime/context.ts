@@ -81,6 +81,8 @@ export class NodeExtras {
   p: Promise<unknown> | null = null;
   res: ((value: unknown) => void) | null = null;
   rej: ((error: unknown) => void) | null = null;
+  /** A task's function, once the task has extras (until then its field holds the function itself). */
+  fn: ((...args: never[]) => unknown) | null = null;
   /** A task run with start(): resolves the caller of start(). */
   start: { resolve(value: unknown): void; reject(error: unknown): void } | null = null;
   /** When a task ended (only recorded while someone watches the task tree). */
@@ -109,7 +111,6 @@ export abstract class Context {
   /** @internal */ declare _bits: number;
   /** @internal Waiters to wake on cancellation, linked through their _cprev/_cnext. */
   declare _waiters: CancelLink | null;
-  /** @internal */ declare _x: NodeExtras | null;
   /** When the node was created, on its runtime's clock (ms, rounded down). */
   declare readonly startTime: number;
 
@@ -129,6 +130,12 @@ export abstract class Context {
   /** @internal The error of the cancellation that reached this node (null while not cancelled). */
   abstract get _cancelError(): CancelledError | null;
   abstract set _cancelError(error: CancelledError | null);
+
+  /** @internal The extras, or null while the node needed none. */
+  abstract get _x(): NodeExtras | null;
+
+  /** @internal The extras, allocated on first use. */
+  abstract _extras(): NodeExtras;
 
   /**
    * Links the node under `parent` and stamps its start time on `host`'s clock. If the parent is cancelled, the node
@@ -150,18 +157,12 @@ export abstract class Context {
     this._next = next;
     this._bits = bits;
     this._waiters = null;
-    this._x = null;
     this.startTime = host._stamp();
   }
 
   /** @internal Called by subclass constructors, last: takes the parent's error if the node was born cancelled. */
   protected _inheritCancel(): void {
     if ((this._bits & NodeBits.Cancelled) !== 0) this._cancelError = this._parent!._cancelError;
-  }
-
-  /** @internal The extras, allocated on first use. */
-  _extras(): NodeExtras {
-    return (this._x ??= new NodeExtras());
   }
 
   /** The parent node (null for a runtime). */
@@ -312,6 +313,7 @@ export abstract class ParentContext extends Context {
   /** @internal */ _name: string | undefined;
   /** @internal */ _kids: Context | null = null;
   /** @internal */ _cerr: CancelledError | null = null;
+  /** @internal */ _xt: NodeExtras | null = null;
 
   constructor(parent: Context | null, host: RuntimeHost | null, name: string | undefined, shield: boolean) {
     const h = parent !== null ? parent._rt : host!;
@@ -346,6 +348,16 @@ export abstract class ParentContext extends Context {
 
   set _cancelError(error: CancelledError | null) {
     this._cerr = error;
+  }
+
+  /** @internal */
+  get _x(): NodeExtras | null {
+    return this._xt;
+  }
+
+  /** @internal */
+  _extras(): NodeExtras {
+    return (this._xt ??= new NodeExtras());
   }
 }
 

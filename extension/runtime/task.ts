@@ -3,7 +3,7 @@
  * state and result, can cancel it, and can be awaited.
  */
 import { runInContext } from './async-context';
-import { Context, type ContextKind, NodeBits, type NodeExtras, type RuntimeHost } from './context';
+import { Context, type ContextKind, NodeBits, NodeExtras, type RuntimeHost } from './context';
 import { type CancelledError, isCancelledError } from './errors';
 import type { Nursery } from './nursery';
 import { stepObserver } from './scheduler';
@@ -66,19 +66,23 @@ const NO_STARTED = (): void => {};
  *
  * Note: because a task is awaitable (a "thenable"), returning one from an async function waits for it.
  *
- * Kept to ten fields (the state is in `_bits`; name, children, cancellation error, promise and start hook are in
- * the extras, made on demand): spawning 100,000 tasks is dominated by the young-generation GC copying them.
+ * Kept to nine fields (the state is in `_bits`; name, children, cancellation error, promise and start hook are in
+ * the extras, made on demand, which then also hold the function): spawning 100,000 tasks is dominated by the young-generation GC copying them.
  */
 export class Task<T = unknown> extends Context implements PromiseLike<T> {
-  /** @internal Typed loosely so that Task<T> stays covariant in T (a Task<number> is a Task<unknown>). */
-  declare _fn: AnyTaskFn; // `declare`: set in the constructor only (see Context)
+  /**
+   * @internal The task's function, or its extras once it has some (they then hold the function): one field for
+   * two, since most tasks never need extras. `declare`: set in the constructor only (see Context). The function is
+   * typed loosely so that Task<T> stays covariant in T (a Task<number> is a Task<unknown>).
+   */
+  declare _fx: AnyTaskFn | NodeExtras;
   /** @internal The value when done, the error when failed or cancelled. */
   declare _outcome: unknown;
 
   constructor(parent: Nursery, fn: TaskFn<T> | StartFn<unknown, T>, name: string | undefined, propagateAlways: boolean) {
     const rt = parent._host;
     super(parent, rt, false);
-    this._fn = fn as unknown as AnyTaskFn;
+    this._fx = fn as unknown as AnyTaskFn;
     this._outcome = undefined;
     if (propagateAlways) this._bits |= TaskBits.PropagateAlways;
     if (name !== undefined) this._extras().name = name;
@@ -108,6 +112,28 @@ export class Task<T = unknown> extends Context implements PromiseLike<T> {
   /** Whether the task has ended (done, failed or cancelled). */
   get finished(): boolean {
     return (this._bits & TaskBits.StateMask) >= TaskStateCode.Done << TaskBits.StateShift;
+  }
+
+  /** @internal */
+  get _fn(): AnyTaskFn {
+    const f = this._fx;
+    return typeof f === 'function' ? f : (f.fn as AnyTaskFn);
+  }
+
+  /** @internal */
+  get _x(): NodeExtras | null {
+    const f = this._fx;
+    return typeof f === 'function' ? null : f;
+  }
+
+  /** @internal */
+  _extras(): NodeExtras {
+    const f = this._fx;
+    if (typeof f !== 'function') return f;
+    const x = new NodeExtras();
+    x.fn = f;
+    this._fx = x;
+    return x;
   }
 
   /** @internal */
