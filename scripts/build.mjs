@@ -11,7 +11,8 @@
  *                           (version and hash): "Simul: New App…" copies them into a workspace for IntelliSense
  *   out/test/...            unit tests, the extension-host suite, the installed-.vsix checks, the UI journeys, benchmarks
  *
- * Flags: --watch (rebuild on change), --production (minify, no source maps: what `npm run package` ships),
+ * Flags: --watch (rebuild on change), --production (minify, keeping function names in the extension; no source
+ *        maps: what `npm run package` ships),
  *        --only=extension,webview,tests (a subset).
  */
 import * as esbuild from 'esbuild';
@@ -84,6 +85,10 @@ if (want('extension')) {
     platform: 'node',
     format: 'cjs',
     target: 'node18',
+    // Minifying renames functions; keep their names so that the stall watchdog's stacks (and every other stack
+    // from the extension host) name real functions. Costs about 1 KiB of the .vsix (45.0 -> 45.9 KiB), and a
+    // name assignment per class or named function when its definition runs.
+    keepNames: true,
     external: ['vscode'],
     plugins: [reportPlugin('extension')],
   });

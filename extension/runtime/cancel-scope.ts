@@ -4,7 +4,7 @@
  */
 import { runInContext } from './async-context';
 import type { TimerHandle } from './clock';
-import { type CancelSource, Context, type ContextKind, isOwnCancellation, resolveParent } from './context';
+import { type CancelSource, type ContextKind, isOwnCancellation, ParentContext, resolveParent } from './context';
 import { TimeoutError } from './errors';
 
 /** Options of {@link openCancelScope}. */
@@ -25,7 +25,7 @@ export interface CancelScopeOptions {
  *
  * Nesting: each scope has its own deadline and cancellation flows downward, so the nearest deadline wins.
  */
-export class CancelScope extends Context {
+export class CancelScope extends ParentContext {
   private _deadline = Infinity;
   private _timer: TimerHandle | null = null;
   /** @internal */ _deadlineHit = false;

@@ -64,66 +64,105 @@ export const enum NodeBits {
   Shield = 4,
 }
 
-/** @internal Rarely used parts of a node, allocated on first use to keep nodes small (GC dominates spawning). */
-interface NodeExtras {
-  ac: AbortController | null;
-  ext: AbortSignal | null;
-  extListener: (() => void) | null;
+/**
+ * @internal Rarely used parts of a node, allocated on first use to keep nodes small: spawning many tasks is
+ * dominated by the young-generation GC copying the pending ones, so every field a task carries costs.
+ */
+export class NodeExtras {
+  ac: AbortController | null = null;
+  /** The foreign signal followed by {@link Context._follow}, and its listener. */
+  ext: AbortSignal | null = null;
+  extListener: (() => void) | null = null;
+  /** A task's name, its children and its cancellation error (other nodes keep these in fields). */
+  name: string | undefined = undefined;
+  first: Context | null = null;
+  cancelError: CancelledError | null = null;
+  /** A task's promise (made when someone awaits it) and its settle functions. */
+  p: Promise<unknown> | null = null;
+  res: ((value: unknown) => void) | null = null;
+  rej: ((error: unknown) => void) | null = null;
+  /** A task's function, once the task has extras (until then its field holds the function itself). */
+  fn: ((...args: never[]) => unknown) | null = null;
+  /** A task run with start(): resolves the caller of start(). */
+  start: { resolve(value: unknown): void; reject(error: unknown): void } | null = null;
+  /** When a task ended (only recorded while someone watches the task tree). */
+  endTime = NaN;
 }
 
 /**
  * A node of the cancellation tree: a runtime, task group, task or cancel scope. Pass one to any waiting function of
  * the runtime (`sleep(ms, task)`, `lock.acquire(task)`, ...) and the wait ends with a {@link CancelledError} as soon
  * as the node is cancelled.
+ *
+ * Only what every task needs is a field here; what tasks rarely need (a name, children, a cancellation error) is an
+ * accessor, kept in fields by the other kinds of node ({@link ParentContext}) and in {@link NodeExtras} by tasks.
  */
 export abstract class Context {
+  // The fields are `declare`d and set once in the constructor: an ordinary declaration compiles (ES2022 class
+  // fields) to a define-as-undefined before that assignment, a second store per field on every task spawned.
   /** Unique, increasing id (0 is never used: the step observer uses 0 for "no task"). */
-  readonly id: number;
-  /** @internal */ _name: string | undefined;
-  /** @internal */ _parent: Context | null;
-  /** @internal */ _rt: RuntimeHost;
-  // Children, linked intrusively, newest first. Invariant: a node is in its parent's list exactly while it is live.
-  /** @internal */ _first: Context | null = null;
-  /** @internal */ _prev: Context | null = null;
-  /** @internal */ _next: Context | null = null;
+  declare readonly id: number;
+  /** @internal */ declare _parent: Context | null;
+  // Siblings, linked intrusively, newest first. Invariant: a node is in its parent's list exactly while it is live.
+  /** @internal */ declare _prev: Context | null;
+  /** @internal */ declare _next: Context | null;
   // Invariant: the Cancelled bit is set iff cancel() was called on this node or on an ancestor with no shield in
   // between; `_cancelError` is then the error of the node where it started.
-  /** @internal */ _bits: number;
-  /** @internal */ _cancelError: CancelledError | null = null;
+  /** @internal */ declare _bits: number;
   /** @internal Waiters to wake on cancellation, linked through their _cprev/_cnext. */
-  _waiters: CancelLink | null = null;
-  /** @internal */ _x: NodeExtras | null = null;
+  declare _waiters: CancelLink | null;
   /** When the node was created, on its runtime's clock (ms, rounded down). */
-  readonly startTime: number;
+  declare readonly startTime: number;
 
   /** What kind of node this is. */
   abstract get kind(): ContextKind;
 
-  constructor(parent: Context | null, rt: RuntimeHost | null, name: string | undefined, shield: boolean) {
+  /** The name given at creation, or a generated one. */
+  abstract get name(): string;
+
+  /** @internal The runtime this node lives in. */
+  abstract get _rt(): RuntimeHost;
+
+  /** @internal The newest live child (children are linked through their _prev/_next). */
+  abstract get _first(): Context | null;
+  abstract set _first(child: Context | null);
+
+  /** @internal The error of the cancellation that reached this node (null while not cancelled). */
+  abstract get _cancelError(): CancelledError | null;
+  abstract set _cancelError(error: CancelledError | null);
+
+  /** @internal The extras, or null while the node needed none. */
+  abstract get _x(): NodeExtras | null;
+
+  /** @internal The extras, allocated on first use. */
+  abstract _extras(): NodeExtras;
+
+  /**
+   * Links the node under `parent` and stamps its start time on `host`'s clock. If the parent is cancelled, the node
+   * is born cancelled: the subclass then copies the parent's error once its own fields exist
+   * ({@link Context._inheritCancel}).
+   */
+  constructor(parent: Context | null, host: RuntimeHost, shield: boolean) {
     this.id = nextId++;
-    this._name = name;
     this._parent = parent;
+    this._prev = null;
     let bits = shield ? NodeBits.Shield : 0;
+    let next: Context | null = null;
     if (parent !== null) {
-      this._rt = parent._rt;
-      const first = parent._first;
-      this._next = first;
-      if (first !== null) first._prev = this;
+      next = parent._first;
+      if (next !== null) next._prev = this;
       parent._first = this;
-      if ((parent._bits & NodeBits.Cancelled) !== 0 && !shield) {
-        bits |= NodeBits.Cancelled;
-        this._cancelError = parent._cancelError;
-      }
-    } else {
-      this._rt = rt!;
+      if ((parent._bits & NodeBits.Cancelled) !== 0 && !shield) bits |= NodeBits.Cancelled;
     }
+    this._next = next;
     this._bits = bits;
-    this.startTime = this._rt._stamp();
+    this._waiters = null;
+    this.startTime = host._stamp();
   }
 
-  /** The name given at creation, or a generated one. */
-  get name(): string {
-    return this._name ?? `${this.kind} #${this.id}`;
+  /** @internal Called by subclass constructors, last: takes the parent's error if the node was born cancelled. */
+  protected _inheritCancel(): void {
+    if ((this._bits & NodeBits.Cancelled) !== 0) this._cancelError = this._parent!._cancelError;
   }
 
   /** The parent node (null for a runtime). */
@@ -164,7 +203,7 @@ export abstract class Context {
    * streams, child processes. Created on first use; cost-free when nobody asks.
    */
   get signal(): AbortSignal {
-    const x = (this._x ??= { ac: null, ext: null, extListener: null });
+    const x = this._extras();
     let ac = x.ac;
     if (ac === null) {
       ac = x.ac = new AbortController();
@@ -205,7 +244,7 @@ export abstract class Context {
       this._cancelFromOutside(reasonOfSignal(signal));
       return;
     }
-    const x = (this._x ??= { ac: null, ext: null, extListener: null });
+    const x = this._extras();
     x.ext = signal;
     const listener = (x.extListener = () => this._cancelFromOutside(reasonOfSignal(signal)));
     signal.addEventListener('abort', listener, { once: true });
@@ -262,6 +301,63 @@ export abstract class Context {
     const out: Context[] = [];
     for (let c = this._first; c !== null; c = c._next) out.push(c);
     return out.reverse();
+  }
+}
+
+/**
+ * @internal A node that is not a task (runtime, task group, cancel scope): few of them exist, they usually have
+ * children and a name, so they keep those in plain fields.
+ */
+export abstract class ParentContext extends Context {
+  /** @internal */ _host: RuntimeHost;
+  /** @internal */ _name: string | undefined;
+  /** @internal */ _kids: Context | null = null;
+  /** @internal */ _cerr: CancelledError | null = null;
+  /** @internal */ _xt: NodeExtras | null = null;
+
+  constructor(parent: Context | null, host: RuntimeHost | null, name: string | undefined, shield: boolean) {
+    const h = parent !== null ? parent._rt : host!;
+    super(parent, h, shield);
+    this._host = h;
+    this._name = name;
+    this._inheritCancel();
+  }
+
+  override get name(): string {
+    return this._name ?? `${this.kind} #${this.id}`;
+  }
+
+  /** @internal */
+  get _rt(): RuntimeHost {
+    return this._host;
+  }
+
+  /** @internal */
+  get _first(): Context | null {
+    return this._kids;
+  }
+
+  set _first(child: Context | null) {
+    this._kids = child;
+  }
+
+  /** @internal */
+  get _cancelError(): CancelledError | null {
+    return this._cerr;
+  }
+
+  set _cancelError(error: CancelledError | null) {
+    this._cerr = error;
+  }
+
+  /** @internal */
+  get _x(): NodeExtras | null {
+    return this._xt;
+  }
+
+  /** @internal */
+  _extras(): NodeExtras {
+    return (this._xt ??= new NodeExtras());
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * What task groups and the runtime share: they are where tasks live (Trio's nursery).
  */
-import { Context } from './context';
+import { ParentContext } from './context';
 import { schedule } from './scheduler';
 import { type StartFn, Task, type TaskFn, type TaskOptions } from './task';
 
@@ -9,7 +9,7 @@ import { type StartFn, Task, type TaskFn, type TaskOptions } from './task';
  * Somewhere tasks can be started: a {@link TaskGroup} or the {@link Runtime}. APIs that start tasks on your behalf
  * (`toSyncListener`, `every`, ...) take one.
  */
-export abstract class Nursery extends Context {
+export abstract class Nursery extends ParentContext {
   // Invariant: `_live` counts this nursery's tasks that have not settled.
   /** @internal */ _live = 0;
   /** @internal */ _closed = false;

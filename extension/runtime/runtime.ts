@@ -6,7 +6,7 @@ import { type CancelSource, Context, type ContextKind, type RuntimeHost, registe
 import { Emitter, type Listenable } from './emitter';
 import { onUnexpectedError } from './errors';
 import { Nursery } from './nursery';
-import type { Task, TaskState } from './task';
+import { type Task, type TaskState, TaskStateCode } from './task';
 import { openTaskGroup, type TaskGroup, type TaskGroupOptions } from './task-group';
 
 /** Receives every task error nobody else took: the VS Code layer shows these to the user. */
@@ -86,7 +86,7 @@ export class Runtime extends Nursery implements RuntimeHost {
     const host: RuntimeHost = { clock, _track: false, _noteChange: () => {}, _stamp: () => clock.now(), reportError: onUnexpectedError };
     super(null, host, options.name ?? 'runtime', false);
     this.clock = clock;
-    this._rt = this;
+    this._host = this;
     this._reporter = options.onError ?? ((error) => onUnexpectedError(error));
     if (options.signal) this._follow(options.signal);
   }
@@ -118,7 +118,7 @@ export class Runtime extends Nursery implements RuntimeHost {
   /** @internal */
   _childDone(task: Task<unknown>): void {
     this._live--;
-    if (task.state === 'failed' && task._propagates) this.reportError(task._outcome, task);
+    if (task._state === TaskStateCode.Failed && task._propagates) this.reportError(task._outcome, task);
     if (this._live === 0 && this._onClosed !== null) this._onClosed();
   }
 

@@ -1,7 +1,14 @@
 /**
  * The run queue: `startSoon` does not run a task at once (Trio's rule: "soon", after the caller's current step) but
- * pushes it here; one microtask then starts every queued task in FIFO order. One microtask per batch, not per task,
- * keeps spawning 100,000 tasks within 2× of `Promise.all`.
+ * pushes it here; a microtask then starts the queued tasks in FIFO order, one microtask per batch of up to
+ * {@link CHUNK} tasks, not one per task.
+ *
+ * Why batches of at most {@link CHUNK}: each started task leaves a little garbage that lives until its promise
+ * reactions run (the task's settle handlers, the reaction job, the derived promise). Starting 100,000 tasks in one
+ * microtask keeps all of it alive at once, so the young-generation GC copies it; yielding to the microtask queue
+ * after each batch lets those reactions run and that garbage die young. Measured: spawn + join of 100,000 tasks
+ * with a synchronous body takes about a quarter less CPU. Order is unchanged (still FIFO); only the reactions of
+ * an earlier batch may now run before a later batch starts, which Trio never promised either.
  */
 
 /** Anything the run queue can start. @internal */
@@ -9,11 +16,16 @@ export interface Runnable {
   _run(): void;
 }
 
+/** How many tasks one drain microtask starts at most before yielding to the reactions they queued. */
+const CHUNK = 1024;
+
 // Invariant: `scheduled` is true iff a drain microtask is queued and has not started yet, or a drain is running.
+// `queue[head..]` are the tasks not started yet.
 let queue: (Runnable | undefined)[] = [];
+let head = 0;
 let scheduled = false;
 
-/** @internal Queues `task` to start in the next run-queue drain. */
+/** @internal Queues `task` to start in a coming run-queue drain. */
 export function schedule(task: Runnable): void {
   queue.push(task);
   if (!scheduled) {
@@ -23,13 +35,21 @@ export function schedule(task: Runnable): void {
 }
 
 function drain(): void {
-  // Tasks queued while draining run in this same drain, after those queued before them.
-  for (let i = 0; i < queue.length; i++) {
+  // Tasks queued while draining run after those queued before them, in this drain or the next one.
+  let i = head;
+  const stop = i + CHUNK;
+  while (i < stop && i < queue.length) {
     const task = queue[i]!;
-    queue[i] = undefined;
+    queue[i++] = undefined;
+    head = i;
     task._run();
   }
+  if (i < queue.length) {
+    queueMicrotask(drain);
+    return;
+  }
   queue = [];
+  head = 0;
   scheduled = false;
 }
 

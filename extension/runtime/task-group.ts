@@ -6,7 +6,7 @@ import { runInContext } from './async-context';
 import { type CancelSource, type ContextKind, isOwnCancellation, resolveParent } from './context';
 import { combineErrors, isCancelledError } from './errors';
 import { Nursery } from './nursery';
-import type { Task } from './task';
+import { type Task, TaskStateCode } from './task';
 
 /** Options of {@link openTaskGroup}. */
 export interface TaskGroupOptions {
@@ -56,7 +56,7 @@ export class TaskGroup extends Nursery {
   /** @internal */
   _childDone(task: Task<unknown>): void {
     this._live--;
-    if (task.state === 'failed' && task._propagates) this._fail(task._outcome);
+    if (task._state === TaskStateCode.Failed && task._propagates) this._fail(task._outcome);
     if (this._live === 0 && this._bodyDone) {
       const onEmpty = this._onEmpty;
       if (onEmpty !== null) {
