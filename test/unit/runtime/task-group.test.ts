@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createRuntime, createVirtualClock, gather, isCancelledError, moveOnAfter, openTaskGroup, sleep, sleepForever, wait, type Task, type TaskInfo,
+  createRuntime, createVirtualClock, gather, isCancelledError, moveOnAfter, openTaskGroup, race, sleep, sleepForever, wait, type Task, type TaskInfo,
 } from '../../../extension/runtime';
 
 function setup() {
@@ -271,6 +271,13 @@ describe('task groups cancelled from outside (Trio: the nursery re-raises Cancel
       ),
     );
     assert.ok('error' in outcome && isCancelledError(outcome.error), `resolved with ${JSON.stringify(outcome)}`);
+  });
+
+  test('race raises the CancelledError when its parent is cancelled before any task finished', async () => {
+    const { outer, log } = await cancelledAt10((task) => race([(t) => sleep(100, t).then(() => 'a'), (t) => sleep(200, t).then(() => 'b')], task));
+    assert.deepEqual(log, []);
+    assert.equal(outer.state, 'cancelled', `race ended ${outer.state}: ${String(outer.error)}`);
+    assert.equal((outer.error as { reason: unknown }).reason, 'stop');
   });
 
   test('wait raises the CancelledError when its context is cancelled (it cancels nothing it waits for)', async () => {
