@@ -43,6 +43,7 @@ import {
 import { createRuntime, realClock, type Clock, type Runtime, type VirtualClock } from '../runtime';
 import type { AppDefinition, AppErrorReport } from './define';
 import { mountApp, type AppInstance, type RefusedMessage, type ViewConnection, type ViewStatistics } from './instance';
+import { errorText } from './sources';
 
 /** Options of {@link openHarness}. */
 export interface HarnessOptions {
@@ -199,10 +200,23 @@ export interface Harness extends HarnessView {
 /**
  * Mounts an app headless and connects one view to it through the real protocol; resolves once the page
  * shows the first snapshot. See the module doc for an example.
+ *
+ * If the app does not settle (the first `settled()` throws: a timeout, a frame the page refused), the
+ * harness is closed — views, app, and the runtime it made — before the error is rethrown: nobody holds
+ * the harness then, so nobody else could close it.
  */
 export async function openHarness(definition: AppDefinition, options: HarnessOptions = {}): Promise<Harness> {
   const harness = new HarnessImpl(definition, options);
-  await harness.settled();
+  try {
+    await harness.settled();
+  } catch (error) {
+    try {
+      await harness.close();
+    } catch (closeError) {
+      throw new AggregateError([error, closeError], `openHarness: ${errorText(error)}; closing the app then failed too: ${errorText(closeError)}`);
+    }
+    throw error;
+  }
   return harness;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { defineApp, ui, type Control, type LineChartControl, type TableControl } from '../../../extension/app';
+import { appDiagnostics, defineApp, ui, type Control, type LineChartControl, type TableControl } from '../../../extension/app';
 import { openHarness } from '../../../extension/app/testing';
 import { state } from '../../../extension/reactive';
 import { checkpoint, createVirtualClock, sleepForever } from '../../../extension/runtime';
@@ -229,5 +229,24 @@ describe('the harness', () => {
     h.click('Hang');
     await assert.rejects(h.settled(), /settled\(\): still not settled after 50 ms of real time: 1 handler run\(s\) unfinished/);
     await h.close();
+  });
+
+  test('when the first settled() fails inside openHarness, the app and its page are closed before the error comes out', async () => {
+    let signal: AbortSignal | undefined;
+    let unmounted = false;
+    const never = defineApp({
+      id: 'never-settles',
+      title: 'Never settles',
+      setup: (app) => {
+        signal = app.signal;
+        // A property whose formula never lands (no timer either, so a leak cannot hang the test run).
+        const text = app.formula((s) => new Promise<string>((_resolve, reject) => s.addEventListener('abort', () => reject(s.reason as Error))));
+        return ui.text({ id: 't', text, onUnmount: () => (unmounted = true) });
+      },
+    });
+    await assert.rejects(openHarness(never, { timeoutMs: 50 }), /settled\(\): still not settled after 50 ms of real time: 1 async formula\(s\) of properties pending/);
+    assert.equal(signal?.aborted, true, "the app's tasks were cancelled");
+    assert.equal(unmounted, true, 'its controls were unmounted');
+    assert.deepEqual(appDiagnostics(), { instances: 0, controls: 0, subscriptions: 0, scopes: 0, connections: 0, pendingWork: 0 }, 'nothing of the app is left');
   });
 });
