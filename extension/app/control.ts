@@ -1292,8 +1292,7 @@ export class LineChartControl extends Control<'lineChart'> {
   }
 
   /**
-   * What the chart holds now: `x` and the series that have values (`ys[i]` is `y<i>`), as copies. (The
-   * series properties `y0`…`y7` are not in the catalogue's TypeScript types; read them here.)
+   * What the chart holds now: `x` and the series that have values (`ys[i]` is `y<i>`), as copies.
    */
   data(): { readonly x: Float64Array; readonly ys: readonly Float64Array[] } {
     const ys: Float64Array[] = [];

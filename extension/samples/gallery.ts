@@ -26,6 +26,8 @@ const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="64" vie
 
 const COLOURS = [{ value: 'red', label: 'Red' }, { value: 'green', label: 'Green' }, { value: 'blue', label: 'Blue' }];
 const SIZES = [{ value: 's', label: 'Small' }, { value: 'm', label: 'Medium' }, { value: 'l', label: 'Large' }];
+/** The chart's x values: 200 points over 10 units. */
+const CHART_X = Float64Array.from({ length: 200 }, (_, i) => i / 20);
 
 export default defineApp({
   id: 'gallery',
@@ -113,11 +115,9 @@ export default defineApp({
         title: 'sin and cos',
         series: [{ name: 'sin' }, { name: 'cos', color: '#a855f7' }],
         height: 180,
-        // The builder's type has `x` but not `y0`…`y7`, so the points are pushed once mounted.
-        onMount: (chart) => {
-          const x = Float64Array.from({ length: 200 }, (_, i) => i / 20);
-          chart.push(x, [x.map(Math.sin), x.map(Math.cos)]);
-        },
+        x: CHART_X,
+        y0: CHART_X.map(Math.sin),
+        y1: CHART_X.map(Math.cos),
       }),
     ]);
 

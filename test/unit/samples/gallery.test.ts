@@ -17,7 +17,9 @@ describe('sample: gallery', () => {
     const rows = h.props('gallery-table').rows as unknown[][];
     assert.equal(rows.length, TABLE_ROWS);
     assert.deepEqual([rows[0], rows[TABLE_ROWS - 1][0]], [[1, 'item 1', 0], TABLE_ROWS]);
-    assert.equal((h.props('gallery-lineChart').x as Float64Array).length, 200);
+    const chart = h.props('gallery-lineChart');
+    assert.deepEqual([chart.x, chart.y0, chart.y1].map((series) => (series as Float64Array).length), [200, 200, 200], 'x and both series, given as builder options');
+    assert.equal((chart.y1 as Float64Array)[20], Math.cos(1));
     assert.equal(new TextDecoder().decode(h.props('gallery-image').bytes as Uint8Array).slice(0, 4), '<svg');
     assert.deepEqual(h.tree(), h.hostTree(), 'the page shows what the host holds');
     assert.deepEqual([h.errors, h.refused, h.log], [[], [], []]);
