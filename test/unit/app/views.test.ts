@@ -231,6 +231,49 @@ describe('the harness', () => {
     await h.close();
   });
 
+  test('toggleTree, dismiss and command act as a user would, and refuse what a user could not do', async () => {
+    const seen: unknown[] = [];
+    const items = [{ id: 'src', label: 'src', icon: 'folder', children: [{ id: 'src/a.ts', label: 'a.ts', icon: '', children: [] }] }];
+    const h = await openHarness(
+      defineApp({
+        id: 'helpers',
+        title: 'Helpers',
+        setup: () =>
+          ui.column({ id: 'root' }, [
+            ui.tree({ id: 'files', items, onToggle: (p) => void seen.push(['toggle', p]) }),
+            ui.alert({ id: 'note', title: 'Note', dismissible: true, onDismiss: (p) => void seen.push(['dismiss', p]) }),
+            ui.alert({ id: 'fixed', title: 'Fixed' }),
+            ui.markdown({ id: 'md', source: '[go](command:go)', allowedCommands: ['go'], onCommand: (p) => void seen.push(['command', p]) }),
+          ]),
+      }),
+    );
+    h.toggleTree('files', 'src');
+    assert.deepEqual(h.props('files').expanded, ['src'], 'the page shows the item expanded at once');
+    h.toggleTree('files', 'src', true); // already expanded: the page sends nothing
+    h.dismiss('note');
+    h.command('md', 'go');
+    h.command('md', 'go', { line: 3 });
+    await h.settled();
+    assert.deepEqual(seen, [
+      ['toggle', { id: 'src', expanded: true }],
+      ['dismiss', {}],
+      ['command', { command: 'go' }],
+      ['command', { command: 'go', args: { line: 3 } }],
+    ]);
+    h.toggleTree('files', 'src');
+    await h.settled();
+    assert.deepEqual(seen[seen.length - 1], ['toggle', { id: 'src', expanded: false }], 'without expanded: the opposite of what the page shows');
+    assert.throws(() => h.toggleTree('files', 'ghost'), /tree "files" has no item "ghost"/);
+    assert.throws(() => h.toggleTree('files', 'src/a.ts'), /item "src\/a\.ts" of tree "files" is a leaf: it has nothing to expand/);
+    assert.throws(() => h.toggleTree('md', 'src'), /only a tree has items to expand/);
+    assert.throws(() => h.toggle('files'), /a tree's items are toggled one by one: toggleTree\("files", itemId\)/);
+    assert.throws(() => h.dismiss('fixed'), /cannot dismiss alert "fixed": it is not dismissible/);
+    assert.throws(() => h.dismiss('md'), /only an alert is dismissed/);
+    assert.throws(() => h.command('md', 'rm -rf'), /markdown "md" shows no link for the command "rm -rf": it is not in its allowedCommands \(go\)/);
+    assert.deepEqual([h.errors, h.refused], [[], []]);
+    await h.close();
+  });
+
   test('when the first settled() fails inside openHarness, the app and its page are closed before the error comes out', async () => {
     let signal: AbortSignal | undefined;
     let unmounted = false;
