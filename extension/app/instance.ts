@@ -265,6 +265,31 @@ function hash(text: string): string {
 
 const noop = (): void => {};
 
+/**
+ * The property an event edits: the catalogue's edits (a `{ value }` payload), and a tree's `toggle`, which the
+ * page shows at once as a local edit of `expanded` (webview/controls/tree.ts) though its payload is
+ * `{ id, expanded }`.
+ */
+function editedPropOf(kind: ControlKind, event: string): string | undefined {
+  return kind === 'tree' && event === 'toggle' ? 'expanded' : editedProp(kind, event);
+}
+
+/**
+ * The edit an accepted event carries: the property and its new value. A tree's toggle adds its item to
+ * `expanded` or removes it, so the host keeps what the user expanded (a reloaded page shows it again)
+ * without the app having to handle `toggle`.
+ */
+function editOf(control: Control, event: string, payload: ProtocolValue): { readonly prop: string; readonly value: ProtocolValue } | undefined {
+  if (control.kind === 'tree' && event === 'toggle') {
+    const { id, expanded } = payload as { id: string; expanded: boolean };
+    const current = control._get('expanded') as readonly string[];
+    if (current.includes(id) === expanded) return { prop: 'expanded', value: current };
+    return { prop: 'expanded', value: expanded ? [...current, id] : current.filter((item) => item !== id) };
+  }
+  const prop = editedPropOf(control.kind, event);
+  return prop === undefined ? undefined : { prop, value: (payload as { value: ProtocolValue }).value };
+}
+
 class Instance implements AppInstance, AppHost {
   readonly id: string;
   readonly title: string;
@@ -657,10 +682,11 @@ class Instance implements AppInstance, AppHost {
     }
     const refusal = control._refusal(event.name, payload.message);
     if (refusal !== undefined) return refusal;
-    const prop = editedProp(control.kind, event.name);
-    if (prop !== undefined) {
+    const edit = editOf(control, event.name, payload.message);
+    if (edit !== undefined) {
+      const prop = edit.prop;
       try {
-        control._applyEdit(prop, (payload.message as { value: ProtocolValue }).value);
+        control._applyEdit(prop, edit.value);
       } catch (error) {
         this._report({ phase: 'handler', error, control, prop });
       }
@@ -846,7 +872,7 @@ class Connection implements ViewConnection {
     this._lastSeq = event.seq;
     if (refused) {
       const control = this._instance._attachedControl(event.controlId);
-      const prop = control !== undefined ? editedProp(control.kind, event.name) : undefined;
+      const prop = control !== undefined ? editedPropOf(control.kind, event.name) : undefined;
       if (control !== undefined && prop !== undefined) this._outbox.set(control.id, prop, control._get(prop));
     }
     this._outbox.markEventProcessed(event.seq);

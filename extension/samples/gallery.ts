@@ -106,8 +106,7 @@ export default defineApp({
         id: 'gallery-tree',
         items: TREE,
         selected: node,
-        expanded,
-        onToggle: ({ id, expanded: open }) => (expanded.value = open ? [...expanded.value, id] : expanded.value.filter((e) => e !== id)),
+        expanded, // a toggle adds or removes its item: no handler needed
       }),
       echo('tree', () => `selected: ${node.value ?? 'none'}; expanded: ${expanded.value.join(', ') || 'none'}`),
       ui.lineChart({

@@ -41,9 +41,9 @@ describe('sample: gallery', () => {
     h.toggle('gallery-collapsible');
     h.select('gallery-table', 41);
     h.select('gallery-tree', 'README.md');
-    h.event('gallery-tree', 'toggle', { id: 'extension/app', expanded: true });
-    h.event('gallery-markdown', 'command', { command: 'gallery.hello' });
-    h.event('gallery-alert', 'dismiss', {});
+    h.toggleTree('gallery-tree', 'extension/app');
+    h.command('gallery-markdown', 'gallery.hello');
+    h.dismiss('gallery-alert');
     await h.settled();
     const echoes = Object.fromEntries(
       ['button', 'textField', 'textArea', 'checkbox', 'switch', 'radioGroup', 'dropdown', 'slider', 'tabs', 'collapsible', 'table', 'tree', 'markdown', 'alert'].map((k) => [
