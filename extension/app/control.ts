@@ -759,11 +759,12 @@ export class Control<K extends ControlKind = ControlKind> {
 
   /**
    * @internal Hot reload: gives the property the value a user edited in the previous instance, as the edit
-   * `event` would (through a bound State, clamped to a slider's range). False when the control cannot take it:
+   * `event` would (through a bound State, clamped to a slider's range; no event: the caller checked the value).
+   * False when the control cannot take it:
    * the value is not one it offers now, it does not fit, or the property follows a formula or a function.
    */
-  _restoreEdit(event: string, prop: string, value: ProtocolValue): boolean {
-    if (this._refusal(event, { value }) !== undefined) return false;
+  _restoreEdit(event: string | undefined, prop: string, value: ProtocolValue): boolean {
+    if (event !== undefined && this._refusal(event, { value }) !== undefined) return false;
     const source = this._sources.get(prop);
     if (source !== undefined && !(isReadable(source) && isWritable(source))) return false;
     try {
@@ -1309,8 +1310,7 @@ export class LineChartControl extends Control<'lineChart'> {
   }
 
   /**
-   * What the chart holds now: `x` and the series that have values (`ys[i]` is `y<i>`), as copies. (The
-   * series properties `y0`…`y7` are not in the catalogue's TypeScript types; read them here.)
+   * What the chart holds now: `x` and the series that have values (`ys[i]` is `y<i>`), as copies.
    */
   data(): { readonly x: Float64Array; readonly ys: readonly Float64Array[] } {
     const ys: Float64Array[] = [];

@@ -309,6 +309,31 @@ function hash(text: string): string {
 
 const noop = (): void => {};
 
+/**
+ * The property an event edits: the catalogue's edits (a `{ value }` payload), and a tree's `toggle`, which the
+ * page shows at once as a local edit of `expanded` (webview/controls/tree.ts) though its payload is
+ * `{ id, expanded }`.
+ */
+function editedPropOf(kind: ControlKind, event: string): string | undefined {
+  return kind === 'tree' && event === 'toggle' ? 'expanded' : editedProp(kind, event);
+}
+
+/**
+ * The edit an accepted event carries: the property and its new value. A tree's toggle adds its item to
+ * `expanded` or removes it, so the host keeps what the user expanded (a reloaded page shows it again)
+ * without the app having to handle `toggle`.
+ */
+function editOf(control: Control, event: string, payload: ProtocolValue): { readonly prop: string; readonly value: ProtocolValue } | undefined {
+  if (control.kind === 'tree' && event === 'toggle') {
+    const { id, expanded } = payload as { id: string; expanded: boolean };
+    const current = control._get('expanded') as readonly string[];
+    if (current.includes(id) === expanded) return { prop: 'expanded', value: current };
+    return { prop: 'expanded', value: expanded ? [...current, id] : current.filter((item) => item !== id) };
+  }
+  const prop = editedPropOf(control.kind, event);
+  return prop === undefined ? undefined : { prop, value: (payload as { value: ProtocolValue }).value };
+}
+
 class Instance implements AppInstance, AppHost {
   readonly id: string;
   readonly title: string;
@@ -429,9 +454,16 @@ class Instance implements AppInstance, AppHost {
     for (const edit of edits) {
       const control = this._ids.get(edit.control);
       if (control === undefined || control.kind !== edit.kind || !control._attached) continue;
-      const edits = CATALOGUE[control.kind].edits as Readonly<Record<string, string>>;
-      const event = Object.keys(edits).find((name) => edits[name] === edit.prop);
-      if (event === undefined || !control._restoreEdit(event, edit.prop, edit.value)) continue;
+      if (control.kind === 'tree' && edit.prop === 'expanded') {
+        // A tree's `expanded` is edited by `toggle` (see editOf): keep the items this build still has.
+        const items = Array.isArray(edit.value) ? edit.value.filter((id): id is string => typeof id === 'string') : [];
+        const kept = items.filter((id) => control._refusal('toggle', { id, expanded: true }) === undefined);
+        if (!control._restoreEdit(undefined, 'expanded', kept)) continue;
+      } else {
+        const edits = CATALOGUE[control.kind].edits as Readonly<Record<string, string>>;
+        const event = Object.keys(edits).find((name) => edits[name] === edit.prop);
+        if (event === undefined || !control._restoreEdit(event, edit.prop, edit.value)) continue;
+      }
       this._noteEdit(control, edit.prop);
       this._restored.push(`${control.kind} "${control.id}".${edit.prop}`);
     }
@@ -762,10 +794,11 @@ class Instance implements AppInstance, AppHost {
     }
     const refusal = control._refusal(event.name, payload.message);
     if (refusal !== undefined) return refusal;
-    const prop = editedProp(control.kind, event.name);
-    if (prop !== undefined) {
+    const edit = editOf(control, event.name, payload.message);
+    if (edit !== undefined) {
+      const prop = edit.prop;
       try {
-        control._applyEdit(prop, (payload.message as { value: ProtocolValue }).value);
+        control._applyEdit(prop, edit.value);
         this._noteEdit(control, prop);
       } catch (error) {
         this._report({ phase: 'handler', error, control, prop });
@@ -952,7 +985,7 @@ class Connection implements ViewConnection {
     this._lastSeq = event.seq;
     if (refused) {
       const control = this._instance._attachedControl(event.controlId);
-      const prop = control !== undefined ? editedProp(control.kind, event.name) : undefined;
+      const prop = control !== undefined ? editedPropOf(control.kind, event.name) : undefined;
       if (control !== undefined && prop !== undefined) this._outbox.set(control.id, prop, control._get(prop));
     }
     this._outbox.markEventProcessed(event.seq);

@@ -39,10 +39,12 @@ import {
   type ProtocolObject,
   type ProtocolValue,
   type TreeContent,
+  type TreeItem,
 } from '../protocol';
 import { createRuntime, realClock, type Clock, type Runtime, type VirtualClock } from '../runtime';
 import type { AppDefinition, AppErrorReport } from './define';
 import { mountApp, type AppInstance, type HotState, type RefusedMessage, type ViewConnection, type ViewStatistics } from './instance';
+import { errorText } from './sources';
 
 /** Options of {@link openHarness}. */
 export interface HarnessOptions {
@@ -125,8 +127,24 @@ export interface HarnessView {
   type(target: string, text: string, options?: { readonly replace?: boolean }): void;
   /** Selects an option of a dropdown or radio group (by value or label), a tab (index or label), a table row (index) or a tree item (id). */
   select(target: string, value: string | number): void;
-  /** Toggles a checkbox or switch, or opens/closes a collapsible. */
+  /** Toggles a checkbox or switch, or opens/closes a collapsible (a tree's items: `toggleTree`). */
   toggle(target: string): void;
+  /**
+   * Expands (`expanded` true) or collapses an item of a tree, found by the item's id, as a click on its
+   * twistie: the page shows it at once (a local edit of the tree's `expanded`, echo rule) and sends
+   * `toggle { id, expanded }`. `expanded` defaults to the opposite of what the page shows. Throws when the
+   * tree has no such item or the item is a leaf (it has no twistie); sends nothing when the item already
+   * is expanded or collapsed as asked, as the page does.
+   */
+  toggleTree(target: string, itemId: string, expanded?: boolean): void;
+  /** Closes an alert with its close button: sends `dismiss`. Throws when the alert is not `dismissible` (no button). */
+  dismiss(target: string): void;
+  /**
+   * Clicks a `command:` link of a markdown control: sends `command { command, args }` (`args` only when
+   * given). Throws when `command` is not in the control's `allowedCommands`: the page keeps no link for it.
+   * To send a command the page would not, use `event()`.
+   */
+  command(target: string, command: string, args?: ProtocolValue): void;
   /** Sets the value a control's user edits (a slider's value, a field's text, ...) with one `change` event. */
   change(target: string, value: ProtocolValue): void;
   /** Sends an arbitrary event, unchecked (for testing what the host does with wrong ones). */
@@ -201,10 +219,23 @@ export interface Harness extends HarnessView {
 /**
  * Mounts an app headless and connects one view to it through the real protocol; resolves once the page
  * shows the first snapshot. See the module doc for an example.
+ *
+ * If the app does not settle (the first `settled()` throws: a timeout, a frame the page refused), the
+ * harness is closed — views, app, and the runtime it made — before the error is rethrown: nobody holds
+ * the harness then, so nobody else could close it.
  */
 export async function openHarness(definition: AppDefinition, options: HarnessOptions = {}): Promise<Harness> {
   const harness = new HarnessImpl(definition, options);
-  await harness.settled();
+  try {
+    await harness.settled();
+  } catch (error) {
+    try {
+      await harness.close();
+    } catch (closeError) {
+      throw new AggregateError([error, closeError], `openHarness: ${errorText(error)}; closing the app then failed too: ${errorText(closeError)}`);
+    }
+    throw error;
+  }
   return harness;
 }
 
@@ -228,6 +259,17 @@ function effectiveProps(kind: string, props: ProtocolObject): Record<string, Pro
     out.rowPatches = [];
   }
   return out;
+}
+
+/** The item of a tree control with this id, at any depth. */
+function findTreeItem(items: readonly TreeItem[], id: string): TreeItem | undefined {
+  const stack = [...items];
+  while (stack.length > 0) {
+    const item = stack.pop() as TreeItem;
+    if (item.id === id) return item;
+    stack.push(...item.children);
+  }
+  return undefined;
 }
 
 function nestedTree(content: TreeContent): PageTreeNode {
@@ -385,6 +427,15 @@ class HarnessImpl implements Harness {
   }
   toggle(target: string): void {
     this._first.toggle(target);
+  }
+  toggleTree(target: string, itemId: string, expanded?: boolean): void {
+    this._first.toggleTree(target, itemId, expanded);
+  }
+  dismiss(target: string): void {
+    this._first.dismiss(target);
+  }
+  command(target: string, command: string, args?: ProtocolValue): void {
+    this._first.command(target, command, args);
   }
   change(target: string, value: ProtocolValue): void {
     this._first.change(target, value);
@@ -681,7 +732,38 @@ class ViewImpl implements HarnessView {
     const control = this._actionable(target, 'toggle');
     if (control.kind === 'checkbox' || control.kind === 'switch') return this._edit(control, 'change', control.props.checked !== true);
     if (control.kind === 'collapsible') return this._edit(control, 'toggle', control.props.open !== true);
+    if (control.kind === 'tree') throw new Error(`${this.name}: a tree's items are toggled one by one: toggleTree("${control.id}", itemId)`);
     throw new Error(`${this.name}: cannot toggle ${control.kind} "${control.id}": only a checkbox, a switch or a collapsible toggles`);
+  }
+
+  toggleTree(target: string, itemId: string, expanded?: boolean): void {
+    const control = this._actionable(target, 'toggle an item of');
+    if (control.kind !== 'tree') throw new Error(`${this.name}: cannot toggle an item of ${control.kind} "${control.id}": only a tree has items to expand`);
+    const item = findTreeItem(control.props.items as readonly TreeItem[], itemId);
+    if (item === undefined) throw new Error(`${this.name}: tree "${control.id}" has no item ${JSON.stringify(itemId)}`);
+    if (item.children.length === 0) throw new Error(`${this.name}: item ${JSON.stringify(itemId)} of tree "${control.id}" is a leaf: it has nothing to expand`);
+    const current = control.props.expanded as readonly string[];
+    const open = expanded ?? !current.includes(itemId);
+    if (current.includes(itemId) === open) return;
+    const next = open ? [...current, itemId] : current.filter((id) => id !== itemId);
+    this._send(control, 'toggle', { id: itemId, expanded: open }, { prop: 'expanded', value: next });
+  }
+
+  dismiss(target: string): void {
+    const control = this._actionable(target, 'dismiss');
+    if (control.kind !== 'alert') throw new Error(`${this.name}: cannot dismiss ${control.kind} "${control.id}": only an alert is dismissed`);
+    if (control.props.dismissible !== true) throw new Error(`${this.name}: cannot dismiss alert "${control.id}": it is not dismissible (it shows no close button)`);
+    this._send(control, 'dismiss', {});
+  }
+
+  command(target: string, command: string, args?: ProtocolValue): void {
+    const control = this._actionable(target, 'run a command of');
+    if (control.kind !== 'markdown') throw new Error(`${this.name}: cannot run a command of ${control.kind} "${control.id}": only markdown has command links`);
+    const allowed = control.props.allowedCommands as readonly string[];
+    if (!allowed.includes(command)) {
+      throw new Error(`${this.name}: markdown "${control.id}" shows no link for the command ${JSON.stringify(command)}: it is not in its allowedCommands (${allowed.join(', ') || 'none'})`);
+    }
+    this._send(control, 'command', args === undefined ? { command } : { command, args });
   }
 
   change(target: string, value: ProtocolValue): void {

@@ -160,8 +160,8 @@ const TREE_ITEM: Schema<TreeItem> = schema<TreeItem>('TreeItem', function check(
   return undefined;
 } as (v: unknown) => string | undefined);
 
-const seriesProps: Record<string, PropSpec> = {};
-for (let i = 0; i < MAX_CHART_SERIES; i++) seriesProps[`y${i}`] = p(t.float64(), new Float64Array(0), true);
+/** One streamed series of a line chart (`y0` … `y7`). */
+const SERIES = (): PropSpec<Float64Array> => p(t.float64(), new Float64Array(0), true);
 
 /**
  * The catalogue. Keys are the `kind` of a control node.
@@ -289,7 +289,15 @@ export const CATALOGUE = {
       title: LABEL,
       series: p(t.array(t.object({ name: t.string(256), color: t.string(64) }, ['color']), MAX_CHART_SERIES), [] as readonly ProtocolObject[]),
       x: p(t.float64(), new Float64Array(0), true),
-      ...seriesProps,
+      // Spelled out (not built in a loop) so that they are in PropsOf<'lineChart'>: one per MAX_CHART_SERIES.
+      y0: SERIES(),
+      y1: SERIES(),
+      y2: SERIES(),
+      y3: SERIES(),
+      y4: SERIES(),
+      y5: SERIES(),
+      y6: SERIES(),
+      y7: SERIES(),
       height: p(t.integer(40), 200),
       yMin: p(t.nullable(t.number()), null),
       yMax: p(t.nullable(t.number()), null),

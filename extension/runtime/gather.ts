@@ -8,7 +8,7 @@ export type TaskBody<T = unknown> = (task: Task) => T | PromiseLike<T>;
 /**
  * Runs every function as a task of a new group and returns their results in the order given (asyncio's `gather`).
  * The first failure cancels the others, and the failure(s) are thrown (several: an `AggregateError`). `cx`
- * is the parent: cancelling it cancels them all.
+ * is the parent: cancelling it cancels them all, and `gather` then rejects with its `CancelledError`.
  *
  * @example
  * const [a, b] = await gather([(t) => fetchJson(urlA, t.signal), (t) => fetchJson(urlB, t.signal)], task);

@@ -28,7 +28,10 @@ export async function race<T>(fns: readonly TaskBody<T>[], cx?: CancelSource): P
               group.cancel('race decided: another task finished first');
             }
           } catch (error) {
-            if (isCancelledError(error) && task.cancelled) return;
+            if (isCancelledError(error) && task.cancelled) {
+              if (decided) return; // a loser: cancelled by the race itself
+              throw error; // cancelled from outside before anyone won: the group re-raises it
+            }
             if (!decided) {
               decided = true;
               outcome = error;
@@ -42,7 +45,7 @@ export async function race<T>(fns: readonly TaskBody<T>[], cx?: CancelSource): P
     },
     { parent: cx, name: 'race' },
   );
-  if (!decided) throw new Error('race(): no task finished'); // unreachable unless cancelled, which throws above
+  if (!decided) throw new Error('race(): no task finished'); // unreachable: cancelled from outside, the group throws above
   if (ok) return outcome as T;
   throw outcome;
 }

@@ -32,12 +32,17 @@ export interface TaskGroupOptions {
  *   itself, several as an `AggregateError`, nested groups' `AggregateError`s kept nested).
  * - Cancelled tasks are not failures. When the group was cancelled with `group.cancel()`, the group swallows the
  *   resulting {@link CancelledError} and returns `undefined`.
+ * - Cancelled from outside (its parent, a foreign signal; not through a shield) with tasks that ended cancelled, the
+ *   group re-raises the {@link CancelledError} (Trio's nursery does too): its work was interrupted, so its caller
+ *   must not go on as if it had finished. A cancel scope around it (`moveOnAfter`) then swallows its own.
  * - Once finished the group is closed: `startSoon` on it throws.
  */
 export class TaskGroup extends Nursery {
   /** @internal */ _errors: unknown[] | null = null;
   /** @internal */ _bodyDone = false;
   /** @internal */ _onEmpty: (() => void) | null = null;
+  /** @internal Whether a task of the group ended cancelled (its work was interrupted). */
+  _taskCancelled = false;
 
   /** Always `'group'`. */
   get kind(): ContextKind {
@@ -55,6 +60,7 @@ export class TaskGroup extends Nursery {
 
   /** @internal */
   _childDone(task: Task<unknown>): void {
+    if (task.state === 'cancelled') this._taskCancelled = true;
     this._live--;
     if (task._state === TaskStateCode.Failed && task._propagates) this._fail(task._outcome);
     if (this._live === 0 && this._bodyDone) {
@@ -79,7 +85,8 @@ export class TaskGroup extends Nursery {
 
 /**
  * Opens a task group, runs `body(group)`, then waits for every task started in it. Resolves with the body's
- * value (or `undefined` if the group was cancelled with `group.cancel()`); rejects with the failure(s).
+ * value (or `undefined` if the group was cancelled with `group.cancel()`); rejects with the failure(s), or with the
+ * {@link CancelledError} when it was cancelled from outside and that interrupted its tasks.
  *
  * @example
  * const results: string[] = [];
@@ -112,5 +119,9 @@ export async function openTaskGroup<T>(body: (group: TaskGroup) => T | PromiseLi
     if (isOwnCancellation(group, bodyError)) return undefined;
     throw bodyError;
   }
+  // Cancelled from outside (the parent, a foreign signal) while its tasks ran: their work was interrupted, so the
+  // group re-raises the cancellation (Trio's nursery does too) rather than return as if the work had finished.
+  const cancelError = group._cancelError;
+  if (group._taskCancelled && group.cancelled && cancelError !== null && !isOwnCancellation(group, cancelError)) throw cancelError;
   return value;
 }

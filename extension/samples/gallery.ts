@@ -26,6 +26,8 @@ const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="64" vie
 
 const COLOURS = [{ value: 'red', label: 'Red' }, { value: 'green', label: 'Green' }, { value: 'blue', label: 'Blue' }];
 const SIZES = [{ value: 's', label: 'Small' }, { value: 'm', label: 'Medium' }, { value: 'l', label: 'Large' }];
+/** The chart's x values: 200 points over 10 units. */
+const CHART_X = Float64Array.from({ length: 200 }, (_, i) => i / 20);
 
 export default defineApp({
   id: 'gallery',
@@ -104,8 +106,7 @@ export default defineApp({
         id: 'gallery-tree',
         items: TREE,
         selected: node,
-        expanded,
-        onToggle: ({ id, expanded: open }) => (expanded.value = open ? [...expanded.value, id] : expanded.value.filter((e) => e !== id)),
+        expanded, // a toggle adds or removes its item: no handler needed
       }),
       echo('tree', () => `selected: ${node.value ?? 'none'}; expanded: ${expanded.value.join(', ') || 'none'}`),
       ui.lineChart({
@@ -113,11 +114,9 @@ export default defineApp({
         title: 'sin and cos',
         series: [{ name: 'sin' }, { name: 'cos', color: '#a855f7' }],
         height: 180,
-        // The builder's type has `x` but not `y0`…`y7`, so the points are pushed once mounted.
-        onMount: (chart) => {
-          const x = Float64Array.from({ length: 200 }, (_, i) => i / 20);
-          chart.push(x, [x.map(Math.sin), x.map(Math.cos)]);
-        },
+        x: CHART_X,
+        y0: CHART_X.map(Math.sin),
+        y1: CHART_X.map(Math.cos),
       }),
     ]);
 

@@ -99,9 +99,8 @@ export default defineApp({
     return ui.column(
       {
         gap: 8,
-        // Workaround: a task started with startSoon on mount keeps the test harness's settled() waiting forever
-        // (it waits for every started task); a periodic task is not waited for, so `every` runs the feed once.
-        onMount: (root) => void root.every(1, feed, { immediate: true, count: 1, name: 'price feed' }),
+        // A service of the root: it runs until the root is unmounted (settled() in tests does not wait for it).
+        onMount: (root) => void root.startSoon(feed, 'price feed'),
       },
       [
         ui.row({}, [

@@ -247,3 +247,84 @@ describe('typing', () => {
     await h.close();
   });
 });
+
+describe('tree toggles', () => {
+  const items = [
+    { id: 'src', label: 'src', icon: 'folder', children: [{ id: 'src/app', label: 'app', icon: 'folder', children: [{ id: 'src/app/a.ts', label: 'a.ts', icon: '', children: [] }] }] },
+    { id: 'docs', label: 'docs', icon: 'folder', children: [{ id: 'docs/a.md', label: 'a.md', icon: '', children: [] }] },
+  ];
+
+  test('without a handler or a binding, what the user expanded is kept by the host and survives a page reload', async () => {
+    const h = await openHarness(defineApp({ id: 'files', title: 'Files', setup: () => ui.tree({ id: 'tree', items }) }));
+    h.toggleTree('tree', 'src');
+    h.toggleTree('tree', 'src/app');
+    h.toggleTree('tree', 'docs');
+    await h.settled();
+    assert.deepEqual(h.app.find('tree', 'tree')?.get('expanded'), ['src', 'src/app', 'docs'], 'the host applied the toggles');
+    h.toggleTree('tree', 'src/app', false);
+    await h.settled();
+    h.reload();
+    await h.settled();
+    assert.deepEqual(h.props('tree').expanded, ['src', 'docs'], 'the reloaded page shows the same expanded items');
+    const other = h.openView('second panel');
+    await h.settled();
+    assert.deepEqual(other.props('tree').expanded, ['src', 'docs'], 'so does another view');
+    assert.deepEqual([h.errors, h.refused], [[], []]);
+    await h.close();
+  });
+
+  test('bound to a State: a toggle updates the State before onToggle runs, once, with its payload', async () => {
+    const expanded = state<readonly string[]>(['docs']);
+    const seen: unknown[] = [];
+    const h = await openHarness(
+      defineApp({
+        id: 'bound-tree',
+        title: 'Bound tree',
+        setup: () => ui.tree({ id: 'tree', items, expanded, onToggle: (payload) => void seen.push([payload, expanded.value]) }),
+      }),
+    );
+    h.toggleTree('tree', 'src');
+    await h.settled();
+    assert.deepEqual(expanded.value, ['docs', 'src']);
+    assert.deepEqual(seen, [[{ id: 'src', expanded: true }, ['docs', 'src']]]);
+    h.toggleTree('tree', 'docs');
+    await h.settled();
+    assert.deepEqual(expanded.value, ['src']);
+    h.reload();
+    await h.settled();
+    assert.deepEqual(h.props('tree').expanded, ['src']);
+    expanded.value = []; // the app still decides: its writes reach the page
+    await h.settled();
+    assert.deepEqual(h.props('tree').expanded, []);
+    await h.close();
+  });
+
+  test('bound read-only (a function): the host keeps its value and sets the page back; onToggle still runs', async () => {
+    const open = state<readonly string[]>(['src']);
+    const seen: unknown[] = [];
+    const h = await openHarness(
+      defineApp({
+        id: 'readonly-tree',
+        title: 'Read-only tree',
+        setup: () => ui.tree({ id: 'tree', items, expanded: () => open.value, onToggle: (payload) => void seen.push(payload) }),
+      }),
+    );
+    h.toggleTree('tree', 'src');
+    assert.deepEqual(h.props('tree').expanded, [], 'the page shows the user\'s collapse at once');
+    await h.settled();
+    assert.deepEqual(h.props('tree').expanded, ['src'], 'then the host\'s value, which did not change');
+    assert.deepEqual(seen, [{ id: 'src', expanded: false }]);
+    await h.close();
+  });
+
+  test('a refused toggle (an item the tree does not have) sets the page\'s expanded back to the host\'s', async () => {
+    const h = await openHarness(defineApp({ id: 'ghost-tree', title: 'Ghost tree', setup: () => ui.tree({ id: 'tree', items, expanded: ['docs'] }) }));
+    // What a tampered page would do: show the ghost item expanded and report it.
+    h.send(h.page.event('tree', 'toggle', { id: 'ghost', expanded: true }, { prop: 'expanded', value: ['docs', 'ghost'] }));
+    await h.settled();
+    assert.match(h.refused[0].error, /tree 'tree' has no item "ghost"/);
+    assert.deepEqual(h.props('tree').expanded, ['docs']);
+    assert.deepEqual(h.tree(), h.hostTree());
+    await h.close();
+  });
+});

@@ -161,4 +161,23 @@ describe('hot reload: what a new instance takes over from the old one', () => {
     await second.close();
     await runtime.close();
   });
+  test("the items the user expanded in a tree stay expanded, except those the new build no longer has", async () => {
+    const clock = createVirtualClock();
+    const leaf = (id: string) => ({ id, label: id, icon: '', children: [] });
+    const tree = (items: readonly { id: string; label: string; icon: string; children: never[] }[]) =>
+      defineApp({ id: 'files', title: 'Files', setup: () => ui.tree({ id: 'tree', items: [{ id: 'src', label: 'src', icon: '', children: items }, { id: 'docs', label: 'docs', icon: '', children: [leaf('a.md')] }] }) });
+    const old = await openHarness(tree([leaf('main.ts')]), { clock });
+    old.toggleTree('tree', 'src', true);
+    old.toggleTree('tree', 'docs', true);
+    await old.settled();
+    assert.deepEqual(old.props('tree').expanded, ['src', 'docs']);
+    const hot = old.app.hotState();
+    await old.close();
+
+    const v2 = defineApp({ id: 'files', title: 'Files', setup: () => ui.tree({ id: 'tree', items: [{ id: 'src', label: 'src', icon: '', children: [leaf('main.ts'), leaf('util.ts')] }] }) });
+    const next = await openHarness(v2, { clock, hotState: hot });
+    assert.deepEqual(next.props('tree').expanded, ['src'], "'docs' is gone from the new build");
+    assert.deepEqual([...next.app.restored], ['tree "tree".expanded']);
+    await next.close();
+  });
 });

@@ -172,6 +172,41 @@ describe('lifecycle', () => {
     assert.equal(h.runtime.tasks().length, 0);
   });
 
+  test('service tasks that never end (started on mount or in setup) hold up neither openHarness nor settled()', async () => {
+    // A socket client, a poller: started once, running until the app closes. settled() waits for handlers,
+    // formulas and the views; started tasks only with { tasks: true }.
+    const clock = createVirtualClock();
+    const polls = state(0);
+    const saved = state(0);
+    const app = defineApp({
+      id: 'services',
+      title: 'Services',
+      setup: (a) => {
+        a.startSoon(async (task) => {
+          for (;;) {
+            await sleep(1_000, task);
+            polls.value++;
+          }
+        }, 'poller');
+        return ui.column({ id: 'root', onMount: (root) => void root.startSoon((task) => sleepForever(task), 'socket client') }, [
+          ui.text({ id: 'polls', text: () => `${polls.value} polls` }),
+          ui.button({ id: 'save', label: 'Save', onClick: async (_p, task) => { await sleep(300, task); saved.value++; } }),
+        ]);
+      },
+    });
+    const h = await openHarness(app, { clock, timeoutMs: 1_000 });
+    await h.settled();
+    assert.equal(h.app.statistics().pendingTasks, 2, 'both services run');
+    assert.equal(clock.now(), 0, 'settled() did not move time on for them');
+    h.click('save');
+    await h.settled();
+    assert.equal(saved.value, 1, 'settled() waited for the handler');
+    assert.equal(clock.now(), 300, 'and moved time on for it only');
+    await assert.rejects(h.settled({ tasks: true, timeoutMs: 50 }), /settled\(\): still not settled after 50 ms of real time: 2 started task\(s\) unfinished/);
+    await h.close();
+    assert.equal(h.app.statistics().pendingTasks, 0, 'closing the app ended them');
+  });
+
   test('closing the runtime closes the app in it', async () => {
     const runtime = createRuntime({ name: 'host' });
     const reports: string[] = [];

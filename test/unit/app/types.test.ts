@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Control, LineChartControl, TableControl, ui } from '../../../extension/app';
 import { asyncFormula, computed, state } from '../../../extension/reactive';
+import { CATALOGUE, MAX_CHART_SERIES, type PropsOf } from '../../../extension/protocol';
 import type { Task } from '../../../extension/runtime';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -75,6 +76,23 @@ describe('builder types', () => {
     assert.throws(() => slider.set('value', 'x'), /slider\.value: "x" is not a finite number/);
     assert.equal(slider.get('value'), 4, 'an unmounted control reads its source when asked');
     assert.ok(table instanceof TableControl && chart instanceof LineChartControl && column instanceof Control);
+  });
+
+  test('a line chart takes its series y0 … y7 as options, typed as Float64Array', () => {
+    expectType<Equal<PropsOf<'lineChart'>['y0'], Float64Array>>();
+    expectType<Equal<PropsOf<'lineChart'>['y7'], Float64Array>>();
+    const squares = state(Float64Array.of(0, 1, 4));
+    const chart = ui.lineChart({ x: Float64Array.of(0, 1, 2), y0: Float64Array.of(5, 6, 7), y1: squares, y7: () => Float64Array.of(1, 1, 1) });
+    expectType<Equal<ReturnType<typeof chart.get<'y7'>>, Float64Array>>();
+    assert.deepEqual(chart.get('y0'), Float64Array.of(5, 6, 7));
+    assert.deepEqual(chart.get('y1'), Float64Array.of(0, 1, 4), 'an unmounted control reads its source when asked');
+    chart.set('y2', Float64Array.of(9, 9, 9));
+    // @ts-expect-error a series is a Float64Array, not an array of numbers
+    assert.throws(() => ui.lineChart({ y0: [1, 2] }), /lineChart\.y0: an array is not a Float64Array/);
+    // @ts-expect-error a chart has MAX_CHART_SERIES (8) series: y0 … y7
+    assert.throws(() => ui.lineChart({ y8: Float64Array.of(1) }), /unknown option 'y8'/);
+    const seriesProps = Object.keys(CATALOGUE.lineChart.props).filter((prop) => /^y\d+$/.test(prop));
+    assert.deepEqual(seriesProps, Array.from({ length: MAX_CHART_SERIES }, (_, i) => `y${i}`), 'the catalogue spells out one series per MAX_CHART_SERIES');
   });
 
   test('only containers take children, given as a list, a fragment or a function', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { defineApp, ui, type Control, type LineChartControl, type TableControl } from '../../../extension/app';
+import { appDiagnostics, defineApp, ui, type Control, type LineChartControl, type TableControl } from '../../../extension/app';
 import { openHarness } from '../../../extension/app/testing';
 import { state } from '../../../extension/reactive';
 import { checkpoint, createVirtualClock, sleepForever } from '../../../extension/runtime';
@@ -229,5 +229,67 @@ describe('the harness', () => {
     h.click('Hang');
     await assert.rejects(h.settled(), /settled\(\): still not settled after 50 ms of real time: 1 handler run\(s\) unfinished/);
     await h.close();
+  });
+
+  test('toggleTree, dismiss and command act as a user would, and refuse what a user could not do', async () => {
+    const seen: unknown[] = [];
+    const items = [{ id: 'src', label: 'src', icon: 'folder', children: [{ id: 'src/a.ts', label: 'a.ts', icon: '', children: [] }] }];
+    const h = await openHarness(
+      defineApp({
+        id: 'helpers',
+        title: 'Helpers',
+        setup: () =>
+          ui.column({ id: 'root' }, [
+            ui.tree({ id: 'files', items, onToggle: (p) => void seen.push(['toggle', p]) }),
+            ui.alert({ id: 'note', title: 'Note', dismissible: true, onDismiss: (p) => void seen.push(['dismiss', p]) }),
+            ui.alert({ id: 'fixed', title: 'Fixed' }),
+            ui.markdown({ id: 'md', source: '[go](command:go)', allowedCommands: ['go'], onCommand: (p) => void seen.push(['command', p]) }),
+          ]),
+      }),
+    );
+    h.toggleTree('files', 'src');
+    assert.deepEqual(h.props('files').expanded, ['src'], 'the page shows the item expanded at once');
+    h.toggleTree('files', 'src', true); // already expanded: the page sends nothing
+    h.dismiss('note');
+    h.command('md', 'go');
+    h.command('md', 'go', { line: 3 });
+    await h.settled();
+    assert.deepEqual(seen, [
+      ['toggle', { id: 'src', expanded: true }],
+      ['dismiss', {}],
+      ['command', { command: 'go' }],
+      ['command', { command: 'go', args: { line: 3 } }],
+    ]);
+    h.toggleTree('files', 'src');
+    await h.settled();
+    assert.deepEqual(seen[seen.length - 1], ['toggle', { id: 'src', expanded: false }], 'without expanded: the opposite of what the page shows');
+    assert.throws(() => h.toggleTree('files', 'ghost'), /tree "files" has no item "ghost"/);
+    assert.throws(() => h.toggleTree('files', 'src/a.ts'), /item "src\/a\.ts" of tree "files" is a leaf: it has nothing to expand/);
+    assert.throws(() => h.toggleTree('md', 'src'), /only a tree has items to expand/);
+    assert.throws(() => h.toggle('files'), /a tree's items are toggled one by one: toggleTree\("files", itemId\)/);
+    assert.throws(() => h.dismiss('fixed'), /cannot dismiss alert "fixed": it is not dismissible/);
+    assert.throws(() => h.dismiss('md'), /only an alert is dismissed/);
+    assert.throws(() => h.command('md', 'rm -rf'), /markdown "md" shows no link for the command "rm -rf": it is not in its allowedCommands \(go\)/);
+    assert.deepEqual([h.errors, h.refused], [[], []]);
+    await h.close();
+  });
+
+  test('when the first settled() fails inside openHarness, the app and its page are closed before the error comes out', async () => {
+    let signal: AbortSignal | undefined;
+    let unmounted = false;
+    const never = defineApp({
+      id: 'never-settles',
+      title: 'Never settles',
+      setup: (app) => {
+        signal = app.signal;
+        // A property whose formula never lands (no timer either, so a leak cannot hang the test run).
+        const text = app.formula((s) => new Promise<string>((_resolve, reject) => s.addEventListener('abort', () => reject(s.reason as Error))));
+        return ui.text({ id: 't', text, onUnmount: () => (unmounted = true) });
+      },
+    });
+    await assert.rejects(openHarness(never, { timeoutMs: 50 }), /settled\(\): still not settled after 50 ms of real time: 1 async formula\(s\) of properties pending/);
+    assert.equal(signal?.aborted, true, "the app's tasks were cancelled");
+    assert.equal(unmounted, true, 'its controls were unmounted');
+    assert.deepEqual(appDiagnostics(), { instances: 0, controls: 0, subscriptions: 0, scopes: 0, connections: 0, pendingWork: 0 }, 'nothing of the app is left');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRuntime, createVirtualClock, isCancelledError, openTaskGroup, sleep, sleepForever, type Task, type TaskInfo } from '../../../extension/runtime';
+import {
+  createRuntime, createVirtualClock, gather, isCancelledError, moveOnAfter, openTaskGroup, race, sleep, sleepForever, wait, type Task, type TaskInfo,
+} from '../../../extension/runtime';
 
 function setup() {
   const clock = createVirtualClock();
@@ -215,6 +217,153 @@ describe('task groups', () => {
       t.cancel();
     });
     assert.equal(ran, false);
+  });
+});
+
+describe('task groups cancelled from outside (Trio: the nursery re-raises Cancelled)', () => {
+  /** Runs `work(task)` in a background task, cancels that task at 10 ms, and says how it ended. */
+  async function cancelledAt10(work: (task: Task) => Promise<unknown>) {
+    const { clock, rt } = setup();
+    const log: string[] = [];
+    const outer = rt.startSoon(async (task) => {
+      const value = await work(task);
+      log.push('went on after the group');
+      return value;
+    }, 'outer');
+    setTimeoutVirtual(clock, 10, () => outer.cancel('stop'));
+    await clock.run(outer.settled());
+    return { outer, log, clock };
+  }
+
+  test('gather raises the CancelledError when its parent task is cancelled after the tasks started', async () => {
+    const children: Task[] = [];
+    const { outer, log, clock } = await cancelledAt10((task) =>
+      gather([(t) => (children.push(t), sleep(100, t)), (t) => (children.push(t), sleep(200, t))], task),
+    );
+    assert.equal(clock.now(), 10);
+    assert.deepEqual(children.map((t) => t.state), ['cancelled', 'cancelled']);
+    assert.deepEqual(log, [], 'the caller did not carry on as if the work had finished');
+    assert.equal(outer.state, 'cancelled');
+    assert.ok(isCancelledError(outer.error));
+    assert.equal((outer.error as { reason: unknown }).reason, 'stop', 'the parent\'s cancellation, with its reason');
+  });
+
+  test('a group whose body returned raises when its parent is cancelled while its tasks still run', async () => {
+    const { outer, log } = await cancelledAt10((task) =>
+      openTaskGroup((g) => {
+        g.startSoon((t) => sleep(100, t));
+        return 'body value';
+      }, { parent: task }),
+    );
+    assert.deepEqual(log, []);
+    assert.equal(outer.state, 'cancelled');
+    assert.equal((outer.error as { reason: unknown }).reason, 'stop');
+  });
+
+  test('a group that follows a foreign AbortSignal raises when the signal aborts', async () => {
+    const { clock, rt } = setup();
+    const controller = new AbortController();
+    setTimeoutVirtual(clock, 10, () => controller.abort('gone'));
+    const outcome = await clock.run(
+      rt.openTaskGroup((g) => { g.startSoon((t) => sleep(100, t)); return 'body value'; }, { parent: controller.signal }).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+    assert.ok('error' in outcome && isCancelledError(outcome.error), `resolved with ${JSON.stringify(outcome)}`);
+  });
+
+  test('race raises the CancelledError when its parent is cancelled before any task finished', async () => {
+    const { outer, log } = await cancelledAt10((task) => race([(t) => sleep(100, t).then(() => 'a'), (t) => sleep(200, t).then(() => 'b')], task));
+    assert.deepEqual(log, []);
+    assert.equal(outer.state, 'cancelled', `race ended ${outer.state}: ${String(outer.error)}`);
+    assert.equal((outer.error as { reason: unknown }).reason, 'stop');
+  });
+
+  test('wait raises the CancelledError when its context is cancelled (it cancels nothing it waits for)', async () => {
+    const { clock, rt } = setup();
+    const log: string[] = [];
+    const slow = rt.startSoon((t) => sleep(100, t), 'slow');
+    const outer = rt.startSoon(async (task) => {
+      await wait([slow], {}, task);
+      log.push('went on');
+    });
+    setTimeoutVirtual(clock, 10, () => outer.cancel('stop'));
+    await clock.run(outer.settled());
+    assert.equal(outer.state, 'cancelled');
+    assert.deepEqual(log, []);
+    assert.equal(slow.state, 'running');
+    await rt.close();
+  });
+
+  test('moveOnAfter around gather still swallows its own deadline: undefined, cancelledCaught', async () => {
+    const { clock, rt } = setup();
+    const log: string[] = [];
+    let caught = false;
+    const value = await clock.run(
+      moveOnAfter(50, async (scope) => {
+        const results = await gather([(t) => sleep(100, t).then(() => 'a'), (t) => sleep(200, t).then(() => 'b')], scope);
+        log.push(`gather returned ${String(results)}`);
+        return results;
+      }, rt).then((v) => {
+        caught = true;
+        return v;
+      }),
+    );
+    assert.equal(value, undefined);
+    assert.equal(caught, true);
+    assert.deepEqual(log, [], 'the code after gather did not run with cancellation errors as results');
+    assert.equal(clock.now(), 50);
+  });
+
+  test('a group that cancels itself with group.cancel() after its body returned keeps the body\'s value, though its tasks ended cancelled', async () => {
+    const { clock, rt } = setup();
+    const value = await clock.run(
+      rt.openTaskGroup((g) => {
+        g.startSoon((t) => sleep(100, t));
+        setTimeoutVirtual(clock, 10, () => g.cancel('enough'));
+        return 'body value';
+      }),
+    );
+    assert.equal(value, 'body value', 'the body returned before the cancel: its value stands');
+  });
+
+  test('a shielded group finishes its work and returns its value though its parent is cancelled', async () => {
+    const { outer, log } = await cancelledAt10((task) =>
+      openTaskGroup((g) => {
+        g.startSoon((t) => sleep(100, t));
+        return 'shielded value';
+      }, { parent: task, shield: true }),
+    );
+    assert.deepEqual(log, ['went on after the group']);
+    assert.equal(outer.state, 'done');
+    assert.equal(outer.result, 'shielded value');
+  });
+
+  test('tasks cancelled before they started count as interrupted work: gather raises', async () => {
+    const { clock, rt } = setup();
+    let ran = false;
+    const outer = rt.startSoon(async (task) => {
+      const results = gather([() => { ran = true; return 'a'; }], task);
+      task.cancel('at once');
+      await results;
+      return 'went on';
+    });
+    await clock.run(outer.settled());
+    assert.equal(ran, false);
+    assert.equal(outer.state, 'cancelled');
+  });
+
+  test('a group cancelled from outside whose tasks all finished without being interrupted returns their results', async () => {
+    const { clock, rt } = setup();
+    const outer = rt.startSoon(async (task) => {
+      // The first task cancels the caller, then finishes anyway (it waits on nothing cancellable).
+      const results = await gather([async () => { await null; task.cancel('late'); return 'a'; }, () => 'b'], task);
+      return results;
+    });
+    await clock.run(outer.settled());
+    assert.equal(outer.state, 'done', 'nothing was interrupted: the results stand (the caller\'s next wait raises)');
+    assert.deepEqual(outer.result, ['a', 'b']);
   });
 });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelledError, isCancelledError } from '../../../extension/runtime/errors';
+import { createRuntime, gather } from '../../../extension/runtime';
 import { createThreadPool, THREAD_POOL_WORKER_FILE, ThreadPool, ThreadTaskError, toThread, type ThreadTask } from '../../../extension/runtime/to-thread';
 import { FINISHED, MAX_RUNNING, SPINS, STARTED } from './fixtures/thread-tasks';
 import { runInNewContext } from 'node:vm';
@@ -175,6 +176,22 @@ describe('toThread', () => {
     // The pool replaces the thread on demand and keeps working.
     assert.equal(await toThread<number>(task('add'), [1, 1], { pool: p }), 2);
     assert.equal(p.statistics().threads, 1);
+  });
+
+  test('in gather, a cancelled caller gets the CancelledError, not the jobs\' cancellations as results', async () => {
+    const p = pool(2);
+    const c = counters();
+    const rt = createRuntime({ name: 'gather over threads' });
+    let results: unknown;
+    const caller = rt.startSoon(async (t) => {
+      results = await gather([0, 1].map(() => (job: import('../../../extension/runtime').Task) => toThread(task('spinForever'), [c], { pool: p, signal: job.signal })), t);
+    }, 'caller');
+    while (Atomics.load(c, STARTED) < 2) await delay(5);
+    caller.cancel('stop');
+    assert.equal(await caller.settled(), 'cancelled');
+    assert.equal(results, undefined, 'the caller did not go on');
+    assert.equal((caller.error as CancelledError).reason, 'stop');
+    await rt.close();
   });
 
   test('rejects at once when the signal was already aborted', async () => {

@@ -17,7 +17,9 @@ describe('sample: gallery', () => {
     const rows = h.props('gallery-table').rows as unknown[][];
     assert.equal(rows.length, TABLE_ROWS);
     assert.deepEqual([rows[0], rows[TABLE_ROWS - 1][0]], [[1, 'item 1', 0], TABLE_ROWS]);
-    assert.equal((h.props('gallery-lineChart').x as Float64Array).length, 200);
+    const chart = h.props('gallery-lineChart');
+    assert.deepEqual([chart.x, chart.y0, chart.y1].map((series) => (series as Float64Array).length), [200, 200, 200], 'x and both series, given as builder options');
+    assert.equal((chart.y1 as Float64Array)[20], Math.cos(1));
     assert.equal(new TextDecoder().decode(h.props('gallery-image').bytes as Uint8Array).slice(0, 4), '<svg');
     assert.deepEqual(h.tree(), h.hostTree(), 'the page shows what the host holds');
     assert.deepEqual([h.errors, h.refused, h.log], [[], [], []]);
@@ -39,9 +41,9 @@ describe('sample: gallery', () => {
     h.toggle('gallery-collapsible');
     h.select('gallery-table', 41);
     h.select('gallery-tree', 'README.md');
-    h.event('gallery-tree', 'toggle', { id: 'extension/app', expanded: true });
-    h.event('gallery-markdown', 'command', { command: 'gallery.hello' });
-    h.event('gallery-alert', 'dismiss', {});
+    h.toggleTree('gallery-tree', 'extension/app');
+    h.command('gallery-markdown', 'gallery.hello');
+    h.dismiss('gallery-alert');
     await h.settled();
     const echoes = Object.fromEntries(
       ['button', 'textField', 'textArea', 'checkbox', 'switch', 'radioGroup', 'dropdown', 'slider', 'tabs', 'collapsible', 'table', 'tree', 'markdown', 'alert'].map((k) => [
