@@ -155,6 +155,43 @@ export class AppHost implements vscode.Disposable {
     await old.close('the app was reloaded');
   }
 
+  /**
+   * Names the app, control and task of a runtime task, for reports about it (a stall): `Counter #2, button 'add',
+   * task "add click"`. `path` is the task's names from below the runtime down (an app's group is named after its
+   * label, a control's after its id), known even when the task has ended since; without it the live task tree is
+   * searched for `taskId`. Undefined when no running app owns the task.
+   */
+  describeTask(taskId: number, path?: readonly string[]): string | undefined {
+    if (path !== undefined && path.length > 0) {
+      const session = [...this._sessions].find((s) => s.label === path[0]);
+      if (session === undefined) return undefined;
+      return this.placeIn(session, path.slice(1, -1), path[path.length - 1]);
+    }
+    for (const session of this._sessions) {
+      const tasks = session.instance.tasks();
+      const task = tasks.find((t) => t.id === taskId);
+      if (task === undefined) continue;
+      const byId = new Map(tasks.map((t) => [t.id, t]));
+      const ancestors: string[] = [];
+      for (let at = byId.get(task.parentId); at !== undefined; at = byId.get(at.parentId)) ancestors.unshift(at.name);
+      return this.placeIn(session, ancestors, task.name);
+    }
+    return undefined;
+  }
+
+  /** `Label, kind 'control', task "name"`: the control is the innermost group named after one of the app's controls. */
+  private placeIn(session: AppSession, groups: readonly string[], taskName: string): string {
+    let where = session.label;
+    for (let i = groups.length - 1; i >= 0; i--) {
+      const control = session.instance.find(groups[i]);
+      if (control !== undefined) {
+        where += `, ${control.kind} '${control.id}'`;
+        break;
+      }
+    }
+    return `${where}, task "${taskName}"`;
+  }
+
   /** Cancels every task of every running app (the apps stay open). */
   cancelAllTasks(reason = 'the user cancelled all tasks'): number {
     let cancelled = 0;

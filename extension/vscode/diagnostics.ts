@@ -29,10 +29,17 @@ export class DebugMode implements vscode.Disposable {
   readonly onDidChange = this._onDidChange.event;
   private readonly subscription: vscode.Disposable;
 
+  /**
+   * @param report tells the user about a stall: `message` says how long and which task, `where` names the app,
+   *   control and task that blocked the loop (undefined when no app's task was running).
+   * @param describeTask names the app, control and task of a runtime task (by id, or by the names of its
+   *   ancestors when the report has them), if an app owns it.
+   */
   constructor(
     private readonly workerDirectory: string,
     private readonly log: vscode.LogOutputChannel,
-    private readonly notify: (text: string) => void,
+    private readonly report: (message: string, where: string | undefined) => void,
+    private readonly describeTask: (taskId: number, path?: readonly string[]) => string | undefined = () => undefined,
   ) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(DEBUG_MODE_SETTING) || e.affectsConfiguration(STALL_THRESHOLD_SETTING)) void this.apply();
@@ -70,11 +77,18 @@ export class DebugMode implements vscode.Disposable {
   }
 
   private keep(report: StallReport): void {
-    const text = formatStallReport(report);
+    // The task may have ended by the time the report arrives: its path, read while the loop was stopped, still names it.
+    let where: string | undefined;
+    try {
+      where = report.taskId === 0 ? undefined : this.describeTask(report.taskId, report.taskPath);
+    } catch {
+      where = undefined;
+    }
+    const text = `${formatStallReport(report)}${where ? `\n    in ${where}` : ''}`;
     this.kept.push({ at: Date.now(), report, text });
     if (this.kept.length > MAX_KEPT_REPORTS) this.kept.shift();
     this.log.warn(text);
-    this.notify(`Simul: the extension host was blocked ${Math.round(report.blockedMs)} ms${report.taskName ? ` by task "${report.taskName}"` : ''}`);
+    this.report(`the extension host was blocked ${Math.round(report.blockedMs)} ms${report.taskName ? ` by task "${report.taskName}"` : ''}`, where);
     this._onDidChange.fire();
   }
 
