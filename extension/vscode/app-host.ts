@@ -285,7 +285,8 @@ export class AppHost implements vscode.Disposable {
       parent: runtime,
       name: label,
       onError: (report: AppErrorReport) => reporter.report(report.error, describeReport(label, report)),
-      log: (message: string) => this.options.log.warn(`${label}: ${message}`),
+      // The instance's messages already name it ("Simul Counter #2: refused a message from …").
+      log: (message: string) => this.options.log.warn(message),
     });
   }
 
