@@ -134,7 +134,12 @@ export class AppHost implements vscode.Disposable {
   /** Moves a running app to a panel or to the side view, keeping its state. */
   async moveTo(session: AppSession, location: WebviewLocation): Promise<void> {
     if (location === 'view') {
-      for (const view of [...session.views]) if (view.location === 'panel') this.detach(session, view, false);
+      // The panel goes: left open, its tab would show a page nothing updates any more.
+      for (const view of [...session.views]) {
+        if (view.location !== 'panel') continue;
+        this.detach(session, view, false);
+        view.close();
+      }
       await this.showInSideView(session);
     } else {
       if (this.sideSession === session) this.clearSideView();
