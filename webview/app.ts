@@ -17,7 +17,10 @@ export interface App {
   receive(data: unknown): void;
 }
 
-export function startApp(root: HTMLElement, post: (message: WebviewToHostMessage) => void): App {
+/**
+ * @param onApplied called after each frame the page applied (main.ts keeps the user's edits in the page's state).
+ */
+export function startApp(root: HTMLElement, post: (message: WebviewToHostMessage) => void, onApplied?: (page: PageModel) => void): App {
   const page = createPageModel();
   const renderer = createRenderer({ root, page, post, theme: createTheme() });
   const receive = (data: unknown): void => {
@@ -29,6 +32,11 @@ export function startApp(root: HTMLElement, post: (message: WebviewToHostMessage
         // The tree is right (the page model applied the frame); the screen lost track of it: draw it again.
         console.error(`Simul: drawing frame ${receipt.frame.frame} failed, redrawing the whole view: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
         renderer.rebuild();
+      }
+      try {
+        onApplied?.(page);
+      } catch (error) {
+        console.error(`Simul: after frame ${receipt.frame.frame}: ${error instanceof Error ? error.message : String(error)}`);
       }
     } else {
       console.error(`Simul: ${receipt.error}`);

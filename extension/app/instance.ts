@@ -200,6 +200,13 @@ export interface AppInstance {
   readonly onDidReportError: Listenable<AppErrorReport>;
   /** Fires with each message a view sent that was refused. */
   readonly onDidRefuseMessage: Listenable<RefusedMessage>;
+  /**
+   * Puts back what the user had typed into a page that VS Code restored after a window reload: the page keeps
+   * its latest edits (`{ controlId, name, payload }`, as its edit events carried them) in its saved state, which
+   * is untrusted, so each is checked like an event from a view. The values are applied as the user's edits
+   * (bound states follow); handlers do not run again. Returns how many were restored; refused ones are logged.
+   */
+  restoreEdits(edits: readonly unknown[]): number;
 }
 
 /** Totals over every live app instance in this process. */
@@ -264,6 +271,9 @@ function hash(text: string): string {
 }
 
 const noop = (): void => {};
+
+/** Most saved edits `restoreEdits` takes from one page. */
+const MAX_RESTORED_EDITS = 1000;
 
 /** How long `close()` waits for the app's cancelled tasks to end before reporting them and finishing without them. */
 export const CLOSE_GRACE_MS = 2000;
@@ -647,7 +657,28 @@ class Instance implements AppInstance, AppHost {
    * apply the edit it carries (echoing the property to the sending view), run the handler. Returns why
    * it was refused, or undefined.
    */
-  _processEvent(view: Connection, event: EventMessage): string | undefined {
+  restoreEdits(edits: readonly unknown[]): number {
+    let restored = 0;
+    for (const edit of edits.slice(0, MAX_RESTORED_EDITS)) {
+      const e = (typeof edit === 'object' && edit !== null ? edit : {}) as { controlId?: unknown; name?: unknown; payload?: unknown };
+      const checked = validateWebviewMessage(
+        { type: 'event', v: 1, seq: 1, controlId: e.controlId, name: e.name, payload: e.payload },
+        {
+          hasControl: (id) => this._attachedControl(id) !== undefined,
+          acceptsEvent: (id, name) => acceptsEvent((this._attachedControl(id) as Control).kind, name),
+        },
+      );
+      const refused = !checked.ok ? checked.error : checked.message.type === 'event' ? this._processEvent(undefined, checked.message, false) : 'not an event';
+      if (refused === undefined) restored++;
+      else this._log(`${this.label}: did not restore an edit the page had saved: ${refused}`);
+    }
+    return restored;
+  }
+
+  /**
+   * @internal With `run` false (restoring a saved edit) only an edit is taken, and its handler does not run.
+   */
+  _processEvent(view: Connection | undefined, event: EventMessage, run = true): string | undefined {
     const control = this._attachedControl(event.controlId) as Control;
     const payload = validateEventPayload(control.kind, event.name, event.payload);
     if (!payload.ok) return `event.payload: ${payload.error}`;
@@ -663,6 +694,7 @@ class Instance implements AppInstance, AppHost {
     const refusal = control._refusal(event.name, payload.message);
     if (refusal !== undefined) return refusal;
     const prop = editedProp(control.kind, event.name);
+    if (!run && prop === undefined) return `'${event.name}' of the ${control.kind} '${control.id}' is not an edit`;
     if (prop !== undefined) {
       try {
         control._applyEdit(prop, (payload.message as { value: ProtocolValue }).value);
@@ -671,9 +703,9 @@ class Instance implements AppInstance, AppHost {
       }
       // The echo: the view keeps the user's value until a frame says the host has seen this event. (The
       // edit may have removed the control itself: then the view was sent its removal instead.)
-      if (control._attached) view._outbox.set(control.id, prop, control._get(prop));
+      if (control._attached && view !== undefined) view._outbox.set(control.id, prop, control._get(prop));
     }
-    control._dispatch(event.name, payload.message);
+    if (run) control._dispatch(event.name, payload.message);
     return undefined;
   }
 

@@ -10,6 +10,14 @@ export const APP_PANEL_TYPE = 'simul.app';
 /** Id of the webview view in the Simul activity-bar container. */
 export const SIDE_VIEW_ID = 'simul.sideView';
 
+/**
+ * How long a panel VS Code restores after a reload waits for its app to be registered: apps of other extensions
+ * (`api.registerApp`) are registered when those activate, after Simul.
+ */
+export const RESTORE_WAIT_MS = 10_000;
+/** Most user edits a session keeps for its pages. */
+const MAX_KEPT_EDITS = 1000;
+
 /** Where an app comes from, shown in the quick pick. */
 export type AppOrigin = 'built-in' | 'workspace' | 'extension';
 
@@ -28,6 +36,8 @@ export interface AppSource {
 /** What a page remembers (`vscode.setState`), so the serializer can bring its panel back after a reload. */
 interface PageState {
   readonly app?: unknown;
+  /** The user's latest edits the host had not changed since (webview/main.ts): put back after a window reload. */
+  readonly edits?: unknown;
 }
 
 /** One webview showing a session: a panel or the side view. */
@@ -56,6 +66,32 @@ export class AppSession {
 
   get closed(): boolean {
     return this.closing !== undefined;
+  }
+
+  /** The user's latest edit per control and event, as the pages sent them (untrusted: checked again when used). */
+  private readonly edits = new Map<string, { readonly controlId: string; readonly name: string; readonly payload: unknown }>();
+
+  /**
+   * Notes an edit a page sent, so that a page opened later for this app (moved to the side view or a new panel)
+   * keeps it in its saved state too, and a window reload brings it back (webview/saved-edits.ts).
+   */
+  noteEdit(message: unknown): void {
+    const m = message as { type?: unknown; controlId?: unknown; name?: unknown; payload?: unknown } | null;
+    if (m?.type !== 'event' || typeof m.controlId !== 'string' || typeof m.name !== 'string') return;
+    if (typeof m.payload !== 'object' || m.payload === null || !('value' in m.payload)) return;
+    const key = `${m.controlId}\u0000${m.name}`;
+    this.edits.delete(key);
+    if (this.edits.size >= MAX_KEPT_EDITS) this.edits.delete(this.edits.keys().next().value as string);
+    this.edits.set(key, { controlId: m.controlId, name: m.name, payload: m.payload });
+  }
+
+  /** The noted edits the app still shows (a value the app replaced since is not the user's any more). */
+  keptEdits(): readonly { readonly controlId: string; readonly name: string; readonly payload: unknown }[] {
+    if (this.edits.size === 0) return [];
+    const props = new Map(this.instance.content().nodes.map((n) => [n.id, n.props]));
+    const shown = (e: { controlId: string; payload: unknown }): boolean =>
+      Object.values(props.get(e.controlId) ?? {}).some((v) => JSON.stringify(v) === JSON.stringify((e.payload as { value: unknown }).value));
+    return [...this.edits.values()].filter(shown);
   }
 
   /** Ends the app: every task, timer, listener and subscription it owned. */
@@ -91,6 +127,7 @@ export class AppHost implements vscode.Disposable {
   private sideAttached: AttachedView | undefined;
   private counter = 0;
   private readonly _onDidChangeSessions = this.store.add(new vscode.EventEmitter<void>());
+  private readonly _onDidRegister = this.store.add(new vscode.EventEmitter<string>());
   /** Fires when an app is opened or closed. */
   readonly onDidChangeSessions = this._onDidChangeSessions.event;
   /** The app the side view shows when nothing else was put there. */
@@ -102,8 +139,29 @@ export class AppHost implements vscode.Disposable {
   register(source: AppSource): vscode.Disposable {
     if (this.sources.has(source.id)) throw new Error(`Simul: an app with the id '${source.id}' is already registered`);
     this.sources.set(source.id, source);
+    this._onDidRegister.fire(source.id);
     return toDisposable(() => {
       if (this.sources.get(source.id) === source) this.sources.delete(source.id);
+    });
+  }
+
+  /**
+   * Resolves when an app `appId` is registered or {@link RESTORE_WAIT_MS} passed (true), or `panel` was closed
+   * meanwhile (false).
+   */
+  private registration(appId: string, panel: vscode.WebviewPanel): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const subs: vscode.Disposable[] = [];
+      const done = (open: boolean): void => {
+        clearTimeout(timer);
+        for (const s of subs) s.dispose();
+        resolve(open);
+      };
+      const timer = setTimeout(() => done(true), RESTORE_WAIT_MS);
+      subs.push(
+        this._onDidRegister.event((id) => id === appId && done(true)),
+        panel.onDidDispose(() => done(false)),
+      );
     });
   }
 
@@ -213,6 +271,19 @@ export class AppHost implements vscode.Disposable {
   /** Brings back a panel VS Code restored after a window reload. */
   async restorePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const appId = typeof (state as PageState | undefined)?.app === 'string' ? ((state as PageState).app as string) : undefined;
+    if (appId !== undefined && !this.sources.has(appId)) {
+      // VS Code restores panels when Simul activates, before other extensions have registered their apps — and
+      // those extensions may start only once the restore is done (onStartupFinished): do not hold it, wait aside.
+      this.options.log.info(`Restoring a panel of app '${appId}': waiting for it to be registered`);
+      panel.webview.options = webviewOptions(this.options.extensionUri);
+      panel.webview.html = renderWebviewHtml(panel.webview, this.options.extensionUri, 'panel');
+      void this.registration(appId, panel).then((open) => (open ? this.restoreNow(panel, state, appId) : undefined));
+      return;
+    }
+    await this.restoreNow(panel, state, appId);
+  }
+
+  private async restoreNow(panel: vscode.WebviewPanel, state: unknown, appId: string | undefined): Promise<void> {
     if (appId === undefined || !this.sources.has(appId)) {
       this.options.log.warn(`Could not restore a Simul panel: ${appId === undefined ? 'it did not say which app it showed' : `no app '${appId}' is registered now`}`);
       panel.dispose();
@@ -220,6 +291,10 @@ export class AppHost implements vscode.Disposable {
     }
     try {
       const session = await this.start(appId);
+      // A window reload started a new extension host: the app is new, but what the user typed is not lost.
+      const edits = (state as PageState).edits;
+      const restored = Array.isArray(edits) && edits.length > 0 ? session.instance.restoreEdits(edits) : 0;
+      this.options.log.info(`Restored ${session.label} in its panel${restored > 0 ? `, with ${restored} edit(s) the page had kept` : ''}`);
       this.attachPanel(session, panel);
     } catch (error) {
       this.options.reporter.report(error, `Restoring app '${appId}'`);
@@ -320,7 +395,7 @@ export class AppHost implements vscode.Disposable {
     };
     store.add(panel.onDidChangeViewState(() => view.connection.setVisible(panel.visible)));
     store.add(panel.onDidDispose(() => this.detach(session, view, true)));
-    this.watchMessages(view);
+    this.watchMessages(session, view);
     session.views.add(view);
     panel.webview.html = this.html(panel.webview, 'panel', session);
   }
@@ -335,15 +410,22 @@ export class AppHost implements vscode.Disposable {
       close: () => this.clearSideView(),
     };
     store.add(sideView.onDidChangeVisibility(() => view.connection.setVisible(sideView.visible)));
-    this.watchMessages(view);
+    this.watchMessages(session, view);
     session.views.add(view);
     this.sideAttached = view;
     sideView.title = session.source.title;
     sideView.webview.html = this.html(sideView.webview, 'view', session);
   }
 
-  private watchMessages(view: AttachedView): void {
-    view.store.add(view.webview.onDidReceiveMessage((message: unknown) => view.connection.receive(message)));
+  private watchMessages(session: AppSession, view: AttachedView): void {
+    view.store.add(
+      view.webview.onDidReceiveMessage((message: unknown) => {
+        const accepted = view.connection.statistics().eventsAccepted;
+        view.connection.receive(message);
+        // Only what the app took (a refused message may be anything, of any size).
+        if (view.connection.statistics().eventsAccepted > accepted) session.noteEdit(message);
+      }),
+    );
   }
 
   /** A view went away. With `endIfLast`, an app no view shows any more ends. */
@@ -381,7 +463,7 @@ export class AppHost implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview, location: WebviewLocation, session: AppSession): string {
-    return renderWebviewHtml(webview, this.options.extensionUri, location, { id: session.source.id, title: session.source.title });
+    return renderWebviewHtml(webview, this.options.extensionUri, location, { id: session.source.id, title: session.source.title, edits: session.keptEdits() });
   }
 
   dispose(): void {

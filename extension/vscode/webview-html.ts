@@ -26,7 +26,12 @@ export function createNonce(): string {
  * page's nonce; styles, fonts (codicons) and images only from the extension's own webview resources (and
  * the nonce for styles the toolkit injects; data: and blob: images); every URL passes through `asWebviewUri`.
  */
-export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, location: WebviewLocation, app?: { readonly id: string; readonly title: string }): string {
+export function renderWebviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  location: WebviewLocation,
+  app?: { readonly id: string; readonly title: string; readonly edits?: readonly unknown[] },
+): string {
   const uri = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   return webviewPageHtml({
     cspSource: webview.cspSource,

@@ -22,8 +22,16 @@ export interface WebviewPageParts {
    * The app the page shows: its id goes on `<body data-app>`, where the page keeps it in its state so the
    * panel serializer can bring the same app back after a reload; its title names the page.
    */
-  readonly app?: { readonly id: string; readonly title: string };
+  readonly app?: {
+    readonly id: string;
+    readonly title: string;
+    /** The user's edits the app still shows, for the page's saved state (webview/saved-edits.ts). */
+    readonly edits?: readonly unknown[];
+  };
 }
+
+/** Largest list of edits written into a page (as JSON); a longer one is left out. */
+const MAX_EDITS_JSON = 256 * 1024;
 
 /** Escapes text for an HTML attribute or text node. */
 function escapeHtml(text: string): string {
@@ -45,6 +53,12 @@ export function webviewCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
+function editsMeta(edits: readonly unknown[] | undefined): string {
+  if (edits === undefined || edits.length === 0) return '';
+  const json = JSON.stringify(edits);
+  return json.length > MAX_EDITS_JSON ? '' : `\n<meta name="simul-edits" content="${escapeHtml(json)}">`;
+}
+
 export function webviewPageHtml(parts: WebviewPageParts): string {
   const { nonce } = parts;
   const styles = parts.styleUris.map((uri) => `<link rel="stylesheet" href="${uri}" nonce="${nonce}">`).join('\n');
@@ -55,7 +69,7 @@ export function webviewPageHtml(parts: WebviewPageParts): string {
 <meta http-equiv="Content-Security-Policy" content="${webviewCsp(parts.cspSource, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta name="simul-nonce" content="${nonce}">
-<meta property="csp-nonce" content="${nonce}">
+<meta property="csp-nonce" content="${nonce}">${editsMeta(parts.app?.edits)}
 ${styles}
 <title>${parts.app ? `${escapeHtml(parts.app.title)} — Simul` : 'Simul'}</title>
 </head>

@@ -247,3 +247,38 @@ describe('typing', () => {
     await h.close();
   });
 });
+
+describe('restoring saved edits', () => {
+  test("a window reload's saved edits come back as the user's values, checked like events, without running handlers", async () => {
+    const note = state('');
+    let changes = 0;
+    const logged: string[] = [];
+    const { mountApp } = await import('../../../extension/app');
+    const instance = mountApp(
+      defineApp({
+        id: 'form',
+        title: 'Form',
+        setup: () =>
+          ui.column({}, [
+            ui.textField({ id: 'note', value: note, onChange: () => void changes++ }),
+            ui.button({ id: 'go', label: 'Go', onClick: () => void changes++ }),
+            ui.textField({ id: 'off', disabled: true }),
+          ]),
+      }),
+      { log: (m) => logged.push(m) },
+    );
+    const restored = instance.restoreEdits([
+      { controlId: 'note', name: 'input', payload: { value: 'typed before the reload' } },
+      { controlId: 'go', name: 'click', payload: {} },
+      { controlId: 'off', name: 'input', payload: { value: 'x' } },
+      { controlId: 'gone', name: 'input', payload: { value: 'x' } },
+      { controlId: 'note', name: 'input', payload: { value: 'x'.repeat(2_000_000) } },
+      'junk',
+    ]);
+    assert.equal(restored, 1);
+    assert.equal(note.value, 'typed before the reload');
+    assert.equal(changes, 0, 'a handler ran');
+    assert.equal(logged.length, 5, logged.join('\n'));
+    await instance.close();
+  });
+});
