@@ -67,6 +67,8 @@ async function frameWith(page: Page, selector: string, ms = 30_000): Promise<Fra
 
 async function pageMemoryMb(frame: Frame): Promise<number> {
   return frame.evaluate(() => {
+    // A full collection first where Chromium allows it (--js-flags=--expose-gc), so start and end compare.
+    (window as unknown as { gc?: () => void }).gc?.();
     const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
     return m ? Math.round((m.usedJSHeapSize / 2 ** 20) * 10) / 10 : NaN;
   });
@@ -165,13 +167,19 @@ async function streamScenario(ctx: DriverContext, which: Which, seconds: number)
   // The page samples at every animation frame: how many frames, and how old each shown value is.
   await frame.evaluate((selectors) => {
     const els = selectors.map((s) => document.querySelector(s) as HTMLElement);
-    const w = window as unknown as { __bench: { frames: number[]; ages: number[][]; running: boolean } };
-    w.__bench = { frames: [], ages: [], running: true };
+    const w = window as unknown as { __bench: { frames: number[]; ages: number[][]; running: boolean; shown: string; changedAt: number } };
+    w.__bench = { frames: [], ages: [], running: true, shown: '', changedAt: 0 };
     const tick = (): void => {
       const b = w.__bench;
       if (!b.running) return;
       const now = Date.now();
       b.frames.push(now);
+      // When the shown values last changed: after the host stops, that is when the page settled.
+      const shown = els.map((el) => el.textContent).join('|');
+      if (shown !== b.shown) {
+        b.shown = shown;
+        b.changedAt = now;
+      }
       for (const el of els) {
         const m = /(\d+)@(\d+)/.exec(el.textContent ?? '');
         if (m) b.ages.push([now, now - Number(m[2])]);
@@ -183,10 +191,16 @@ async function streamScenario(ctx: DriverContext, which: Which, seconds: number)
   const hostStarted = Date.now();
   const host = await ctx.host<HostStream>({ op: 'stream', which, seconds });
   const hostDone = host.endedAt;
+  // The page keeps sampling until it has shown nothing new for a second (or 60 s passed).
+  await frame.evaluate(async () => {
+    const b = (window as unknown as { __bench: { changedAt: number } }).__bench;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() - b.changedAt < 1000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  });
   const raw = await frame.evaluate(() => {
-    const b = (window as unknown as { __bench: { frames: number[]; ages: number[][]; running: boolean } }).__bench;
+    const b = (window as unknown as { __bench: { frames: number[]; ages: number[][]; running: boolean; changedAt: number } }).__bench;
     b.running = false;
-    return { frames: b.frames, ages: b.ages };
+    return { frames: b.frames, ages: b.ages, changedAt: b.changedAt };
   });
   // Only what the page showed while the host was streaming (after it stops, values age without being stale).
   const during = (t: number): boolean => t >= hostStarted + 500 && t <= hostDone;
@@ -196,18 +210,10 @@ async function streamScenario(ctx: DriverContext, which: Which, seconds: number)
     seconds: frames.length > 1 ? (frames[frames.length - 1] - frames[0]) / 1000 : NaN,
     ages: raw.ages.filter(([t]) => during(t)).map(([, age]) => age),
   };
-  // Final state: does the page come to show exactly the host's last values, and how long after the host stopped?
-  let convergedMs: number | null = null;
-  let shown: string[] = [];
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    shown = await frame.evaluate((selectors) => selectors.map((s) => (document.querySelector(s)?.textContent ?? '').trim()), selectors);
-    if (shown.every((v, i) => v === host.finalValues[i])) {
-      convergedMs = Date.now() - hostDone;
-      break;
-    }
-    await sleep(20);
-  }
+  // Final state: does the page show exactly the host's last values, and how long after the host's last change
+  // did it stop changing (to the frame)?
+  const shown = await frame.evaluate((selectors) => selectors.map((s) => (document.querySelector(s)?.textContent ?? '').trim()), selectors);
+  const convergedMs = shown.every((v, i) => v === host.finalValues[i]) ? Math.max(0, raw.changedAt - hostDone) : null;
   const pageMemoryEnd = await pageMemoryMb(frame);
   const outbox = which === 'simul' ? await ctx.host<unknown[]>({ op: 'viewStatistics', app: 'bench-stream' }) : undefined;
   const mismatched = shown.filter((v, i) => v !== host.finalValues[i]).length;
