@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { createStallWatchdog, Emitter, formatStallReport, type StallReport, type StallWatchdog } from '../runtime';
+import { createStallWatchdog, Emitter, formatStallReport, type StallEnd, type StallReport, type StallWatchdog } from '../runtime';
 
 /** The settings debug mode reads. */
 export const DEBUG_MODE_SETTING = 'simul.debugMode';
@@ -24,6 +24,8 @@ export interface KeptStall {
 export class DebugMode implements vscode.Disposable {
   private watchdog: StallWatchdog | undefined;
   private readonly kept: KeptStall[] = [];
+  /** Stalls reported by the watchdog whose end has not come yet. */
+  private readonly open = new Map<number, { readonly report: StallReport; readonly where: string | undefined }>();
   private readonly _onDidChange = new Emitter<void>();
   /** Fires when debug mode turns on or off, or a stall is reported. */
   readonly onDidChange = this._onDidChange.event;
@@ -62,11 +64,13 @@ export class DebugMode implements vscode.Disposable {
     const threshold = Math.max(20, config.get<number>(STALL_THRESHOLD_SETTING, 200));
     const previous = this.watchdog;
     this.watchdog = undefined;
+    this.open.clear();
     if (previous) await previous.dispose();
     if (on) {
       try {
         const watchdog = createStallWatchdog({ thresholdMs: threshold, hookRuntime: true, workerDirectory: this.workerDirectory });
         watchdog.onDidDetectStall((report) => this.keep(report));
+        watchdog.onDidEndStall((end) => this.ended(end));
         this.watchdog = watchdog;
         this.log.info(`Debug mode on: reporting event-loop stalls over ${threshold} ms`);
       } catch (error) {
@@ -88,8 +92,18 @@ export class DebugMode implements vscode.Disposable {
     this.kept.push({ at: Date.now(), report, text });
     if (this.kept.length > MAX_KEPT_REPORTS) this.kept.shift();
     this.log.warn(text);
-    this.report(`the extension host was blocked ${Math.round(report.blockedMs)} ms${report.taskName ? ` by task "${report.taskName}"` : ''}`, where);
+    // Told to the user once the stall's whole length is known: its end follows the report as soon as the loop
+    // is free (the report says only how long it had lasted when the stack was taken).
+    this.open.set(report.stallId, { report, where });
     this._onDidChange.fire();
+  }
+
+  private ended(end: StallEnd): void {
+    const open = this.open.get(end.stallId);
+    if (open === undefined) return;
+    this.open.delete(end.stallId);
+    const { report, where } = open;
+    this.report(`the extension host was blocked ${Math.round(end.durationMs)} ms${report.taskName ? ` by task "${report.taskName}"` : ''}`, where);
   }
 
   dispose(): void {

@@ -355,6 +355,8 @@ suite('Reliability: open and close, app faults', () => {
       assert.match(stall.where, new RegExp(session.label.replace(/[#()]/g, '\\$&')));
       assert.match(stall.where, /button 'freeze'/);
       assert.match(stall.where, /task "freeze click"/);
+      const blocked = Number(/blocked (\d+) ms/.exec(stall.message)?.[1]);
+      assert.ok(blocked >= 1900, `the report says the loop was blocked ${blocked} ms, not the whole 2 s`);
       await api.closeApp(session.label);
     } finally {
       await config.update('debugMode', undefined, vscode.ConfigurationTarget.Global);
