@@ -167,13 +167,14 @@ async function hostTests({ label, slug, devPath, testsPath, extensionsDir, env }
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const remote = (/** @type {string} */ path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
     await page.goto(server.url([['extensionDevelopmentPath', remote(devPath)], ['extensionTestsPath', remote(testsPath)]]));
-    const deadline = Date.now() + 5 * 60_000;
+    // The suite's reliability tests open and close 200 app panels: give it 10 minutes in all.
+    const deadline = Date.now() + 10 * 60_000;
     while (!existsSync(resultsFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     if (!existsSync(resultsFile)) {
       const shot = join(results, `${slug}-timeout.png`);
       await page.screenshot({ path: shot }).catch(() => undefined);
       const logs = keepLogs(server.userDataDir, slug);
-      count(label, false, `no results within 5 minutes; screenshot ${shot}; logs ${logs}`);
+      count(label, false, `no results within 10 minutes; screenshot ${shot}; logs ${logs}`);
       return;
     }
     /** @type {{ results: { title: string, state: string, durationMs: number, error?: string }[] }} */
@@ -243,7 +244,10 @@ async function uiJourneys(/** @type {string} */ vsix) {
     console.log((await installVsix(vsix, extensionsDir)).trim());
     /** @type {{ journeys: Journey[], restricted: Journey[], openWorkbench: (page: unknown, url: string) => Promise<void> }} */
     const mod = require(join(root, 'out', 'test', 'journeys', 'index.js'));
-    await runJourneys(mod, mod.journeys, { extensionsDir });
+    // The stress-app fixture (another extension using Simul's API, loaded beside the installed Simul as an extension
+    // author's would be) writes what its host holds to statsFile.
+    const statsFile = join(results, 'stress-app-stats.json');
+    await runJourneys(mod, mod.journeys, { extensionsDir, devExtension: join(root, 'test', 'fixtures', 'stress-app'), env: { SIMUL_STRESS_STATS: statsFile }, statsFile });
     heading('UI journeys in Restricted Mode (Workspace Trust on, an untrusted folder)');
     await runJourneys(mod, mod.restricted, { extensionsDir, trust: true, settings: { 'security.workspace.trust.startupPrompt': 'never' } });
   } finally {
@@ -257,16 +261,17 @@ async function uiJourneys(/** @type {string} */ vsix) {
  * Runs `list` in one workbench: a VS Code on a fresh copy of the sample workspace, each journey counted.
  * @param {{ openWorkbench: (page: unknown, url: string) => Promise<void> }} mod
  * @param {Journey[]} list
- * @param {{ extensionsDir: string, trust?: boolean, settings?: Record<string, unknown> }} options
+ * @param {{ extensionsDir: string, trust?: boolean, settings?: Record<string, unknown>, devExtension?: string, env?: Record<string, string>, statsFile?: string }} options
  */
-async function runJourneys(mod, list, { extensionsDir, trust, settings }) {
+async function runJourneys(mod, list, { extensionsDir, trust, settings, devExtension, env, statsFile }) {
   const folder = tempDir('simul-workspace-');
   cpSync(join(root, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
   rmSync(join(folder, '.simul', 'scratch'), { recursive: true, force: true });
-  const server = await startServer({ folder, extensionsDir, trust, settings }).catch((err) => {
+  const server = await startServer({ folder, extensionsDir, trust, settings, env }).catch((err) => {
     rmSync(folder, { recursive: true, force: true });
     throw err;
   });
+  const workbenchUrl = server.url(devExtension ? [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${devExtension}`]] : []);
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -275,12 +280,12 @@ async function runJourneys(mod, list, { extensionsDir, trust, settings }) {
     page.on('console', (/** @type {{ type(): string, text(): string }} */ m) => {
       if (m.type() === 'error' && /simul/i.test(m.text())) consoleErrors.push(m.text());
     });
-    await mod.openWorkbench(page, server.url());
+    await mod.openWorkbench(page, workbenchUrl);
     for (const journey of list) {
       const started = Date.now();
       const slug = journey.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
       try {
-        await journey.run({ page, workbenchUrl: server.url(), artifactsDir: results, log: (/** @type {string} */ l) => console.log(`    ${l}`) });
+        await journey.run({ page, workbenchUrl, artifactsDir: results, statsFile, log: (/** @type {string} */ l) => console.log(`    ${l}`) });
         console.log(`✔ ${journey.name} (${Date.now() - started} ms)`);
         count(`journey: ${journey.name}`, true);
       } catch (err) {

@@ -334,6 +334,9 @@ function editOf(control: Control, event: string, payload: ProtocolValue): { read
   return prop === undefined ? undefined : { prop, value: (payload as { value: ProtocolValue }).value };
 }
 
+/** How long `close()` waits for the app's cancelled tasks to end before reporting them and finishing without them. */
+export const CLOSE_GRACE_MS = 2000;
+
 class Instance implements AppInstance, AppHost {
   readonly id: string;
   readonly title: string;
@@ -375,6 +378,8 @@ class Instance implements AppInstance, AppHost {
   private _errorsReported = 0;
   /** @internal */ _eventsAccepted = 0;
   /** @internal */ _messagesRefused = 0;
+  /** Set when close() gave up on tasks that ignore cancellation: their work is no longer in the totals. */
+  private _workLeftBehind = false;
 
   constructor(definition: AppDefinition, options: MountOptions) {
     if (typeof definition?.setup !== 'function') throw new TypeError('mountApp: expected an app definition (defineApp({ id, title, setup }))');
@@ -684,7 +689,7 @@ class Instance implements AppInstance, AppHost {
     const end = () => {
       if (kind === 'handler') this._handlers--;
       else this._tasks--;
-      totals.pendingWork--;
+      if (!this._workLeftBehind) totals.pendingWork--;
     };
     done.then(end, end);
   }
@@ -903,9 +908,31 @@ class Instance implements AppInstance, AppHost {
     }
     this._disposeOwned();
     this._group.cancel(reason);
-    await this._groupDone;
-    while (this._scopes.size > 0) await Promise.all([...this._scopes]);
-    if (this._ownRuntime) await this.runtime.close(reason);
+    const ended = (async () => {
+      await this._groupDone;
+      while (this._scopes.size > 0) await Promise.all([...this._scopes]);
+      if (this._ownRuntime) await this.runtime.close(reason);
+    })();
+    // A task that ignores cancellation (awaits something that never settles, and no signal) would keep the app
+    // from ever finishing closing: past the grace time it is reported by name and left behind.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const inTime = await Promise.race([ended.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS)))]);
+    clearTimeout(timer);
+    if (!inTime) {
+      const stuck = this.tasks().filter((t) => t.kind === 'task' && (t.state === 'running' || t.state === 'pending'));
+      const names = stuck.map((t) => `"${t.name}"`).join(', ');
+      this._report({
+        phase: 'task',
+        task: stuck[0]?.name,
+        error: new Error(
+          `${stuck.length} task(s) did not end within ${CLOSE_GRACE_MS} ms of being cancelled (they ignore cancellation): ${names}. ` +
+            'The app was closed without them; pass the task (or its signal) to every wait so cancellation reaches it.',
+        ),
+      });
+      // A closed app's work no longer counts among the live apps' (appDiagnostics).
+      this._workLeftBehind = true;
+      totals.pendingWork -= this._handlers + this._tasks;
+    }
     this._closed = true;
     totals.instances--;
     this._errorEmitter.dispose();

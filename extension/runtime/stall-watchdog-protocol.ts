@@ -55,6 +55,8 @@ export type FromStallWorkerMessage =
       readonly stallId: number;
       readonly taskId: number;
       readonly taskName: string | undefined;
+      /** Names from the runtime down to the task (its groups, e.g. an app's and a control's), when read while stopped. */
+      readonly taskPath?: readonly string[];
       readonly blockedMs: number;
       readonly stack: readonly StallStackFrame[] | undefined;
       readonly stackUnavailable: string | undefined;

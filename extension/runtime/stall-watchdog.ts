@@ -15,6 +15,7 @@
 import type * as Inspector from 'node:inspector';
 import type { Worker as NodeWorker } from 'node:worker_threads';
 import { currentContext } from './async-context';
+import { Context } from './context';
 import { Emitter, type Listenable } from './emitter';
 import { onUnexpectedError } from './errors';
 import { setTaskStepObserver, type TaskStepObserver } from './scheduler';
@@ -46,6 +47,12 @@ export interface StallReport {
   readonly taskId: number;
   /** That task's name, looked up while the loop was stopped when possible, else when the report arrives. */
   readonly taskName: string | undefined;
+  /**
+   * The names of the task's ancestors and the task itself, outermost first, below the runtime (e.g. an app's
+   * group, a control's group, the handler's task): read while the loop was stopped, so it holds even when the
+   * task ended right after. Undefined when no stack was taken or no task was known.
+   */
+  readonly taskPath?: readonly string[];
   /** How long the loop had been blocked when the stack was taken (ms, precise to one heartbeat). */
   readonly blockedMs: number;
   /** The main thread's stack at that moment, innermost frame first; undefined when it could not be taken. */
@@ -232,6 +239,7 @@ export class StallWatchdog {
         stallId: message.stallId,
         taskId: message.taskId,
         taskName: message.taskName ?? this._describe(message.taskId, false).name,
+        ...(message.taskPath ? { taskPath: message.taskPath } : {}),
         blockedMs: message.blockedMs,
         stack: message.stack,
         stackUnavailable: message.stackUnavailable,
@@ -256,20 +264,27 @@ export class StallWatchdog {
    * on, else the stamped task (its name from the stamp, or from `nameOf`). Runs on the main thread, also while it
    * is stopped by the worker's debugger, so it must not throw or wait.
    */
-  private _describe(stampedId: number, useContext: boolean): { id: number; name: string | undefined } {
+  private _describe(stampedId: number, useContext: boolean): { id: number; name: string | undefined; path?: string[] } {
     try {
       const context = useContext ? currentContext() : undefined;
       // The code may run in a group or scope inside a task: name the task that owns it.
       const task = context ? (context.ownerTask ?? context) : undefined;
-      if (task) return { id: task.id, name: task.name };
+      if (task) return { id: task.id, name: task.name, path: pathOf(task) };
       if (stampedId === 0) return { id: 0, name: undefined };
-      if (this._stamped?.id === stampedId) return { id: stampedId, name: this._stamped.name };
+      if (this._stamped?.id === stampedId) return { id: stampedId, name: this._stamped.name, ...(this._stamped instanceof Context ? { path: pathOf(this._stamped) } : {}) };
       return { id: stampedId, name: this._nameOf?.(stampedId) };
     } catch (error) {
       onUnexpectedError(error);
       return { id: stampedId, name: undefined };
     }
   }
+}
+
+/** Names from below the runtime down to `context`, outermost first. */
+function pathOf(context: Context): string[] {
+  const names: string[] = [];
+  for (let at: Context | null = context; at !== null && at.parent !== null; at = at.parent) names.unshift(at.name);
+  return names;
 }
 
 /**

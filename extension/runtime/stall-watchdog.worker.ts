@@ -33,7 +33,7 @@ function loadInspector(): typeof Inspector | undefined {
   }
 }
 
-type Capture = { stack: StallStackFrame[]; task: { id: number; name: string | undefined } | undefined } | { unavailable: string };
+type Capture = { stack: StallStackFrame[]; task: { id: number; name: string | undefined; path?: string[] } | undefined } | { unavailable: string };
 
 /** Pauses the main thread, reads its stack (and the task's name, evaluated there), resumes it. */
 async function captureMainThread(taskId: number, tickAtDetection: number): Promise<Capture> {
@@ -56,7 +56,7 @@ async function captureMainThread(taskId: number, tickAtDetection: number): Promi
       await post('Debugger.enable');
       await post('Debugger.pause');
       const { callFrames } = await paused;
-      let task: { id: number; name: string | undefined } | undefined;
+      let task: { id: number; name: string | undefined; path?: string[] } | undefined;
       try {
         if (Atomics.load(ints, Slot.Tick) !== tickAtDetection) {
           return { unavailable: 'the event loop came back before the debugger could stop it, so the stack would not show the blocking code.' };
@@ -71,8 +71,11 @@ async function captureMainThread(taskId: number, tickAtDetection: number): Promi
             returnByValue: true,
             silent: true,
           });
-          const value = evaluated.result.value as { id?: unknown; name?: unknown } | undefined;
-          if (value && typeof value.id === 'number') task = { id: value.id, name: typeof value.name === 'string' ? value.name : undefined };
+          const value = evaluated.result.value as { id?: unknown; name?: unknown; path?: unknown } | undefined;
+          if (value && typeof value.id === 'number') {
+            const path = Array.isArray(value.path) && value.path.every((p) => typeof p === 'string') ? (value.path as string[]) : undefined;
+            task = { id: value.id, name: typeof value.name === 'string' ? value.name : undefined, ...(path ? { path } : {}) };
+          }
         }
         const stack = callFrames.slice(0, data.maxFrames).map((frame) => ({
           functionName: frame.functionName || '(anonymous)',
@@ -140,6 +143,7 @@ function poll(): void {
       stallId: id,
       taskId: 'stack' in capture && capture.task ? capture.task.id : taskId,
       taskName: 'stack' in capture ? capture.task?.name : undefined,
+      taskPath: 'stack' in capture ? capture.task?.path : undefined,
       blockedMs: Math.round(sinceBeat),
       stack: 'stack' in capture ? capture.stack : undefined,
       stackUnavailable: 'unavailable' in capture ? capture.unavailable : undefined,

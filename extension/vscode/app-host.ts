@@ -10,6 +10,12 @@ export const APP_PANEL_TYPE = 'simul.app';
 /** Id of the webview view in the Simul activity-bar container. */
 export const SIDE_VIEW_ID = 'simul.sideView';
 
+/**
+ * How long a panel VS Code restores after a reload waits for its app to be registered: apps of other extensions
+ * (`api.registerApp`) are registered when those activate, after Simul.
+ */
+export const RESTORE_WAIT_MS = 10_000;
+
 /** Where an app comes from, shown in the quick pick. */
 export type AppOrigin = 'built-in' | 'workspace' | 'extension';
 
@@ -157,6 +163,7 @@ export class AppHost implements vscode.Disposable {
   private sideAttached: AttachedView | undefined;
   private counter = 0;
   private readonly _onDidChangeSessions = this.store.add(new vscode.EventEmitter<void>());
+  private readonly _onDidRegister = this.store.add(new vscode.EventEmitter<string>());
   /** Fires when an app is opened or closed. */
   readonly onDidChangeSessions = this._onDidChangeSessions.event;
   private readonly _onDidReload = this.store.add(new vscode.EventEmitter<AppReloadEvent>());
@@ -176,8 +183,29 @@ export class AppHost implements vscode.Disposable {
   register(source: AppSource): vscode.Disposable {
     if (this.sources.has(source.id)) throw new Error(`Simul: an app with the id '${source.id}' is already registered`);
     this.sources.set(source.id, source);
+    this._onDidRegister.fire(source.id);
     return toDisposable(() => {
       if (this.sources.get(source.id) === source) this.sources.delete(source.id);
+    });
+  }
+
+  /**
+   * Resolves when an app `appId` is registered or {@link RESTORE_WAIT_MS} passed (true), or `panel` was closed
+   * meanwhile (false).
+   */
+  private registration(appId: string, panel: vscode.WebviewPanel): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const subs: vscode.Disposable[] = [];
+      const done = (open: boolean): void => {
+        clearTimeout(timer);
+        for (const s of subs) s.dispose();
+        resolve(open);
+      };
+      const timer = setTimeout(() => done(true), RESTORE_WAIT_MS);
+      subs.push(
+        this._onDidRegister.event((id) => id === appId && done(true)),
+        panel.onDidDispose(() => done(false)),
+      );
     });
   }
 
@@ -208,7 +236,12 @@ export class AppHost implements vscode.Disposable {
   /** Moves a running app to a panel or to the side view, keeping its state. */
   async moveTo(session: AppSession, location: WebviewLocation): Promise<void> {
     if (location === 'view') {
-      for (const view of [...session.views]) if (view.location === 'panel') this.detach(session, view, false);
+      // The panel goes: left open, its tab would show a page nothing updates any more.
+      for (const view of [...session.views]) {
+        if (view.location !== 'panel') continue;
+        this.detach(session, view, false);
+        view.close();
+      }
       await this.showInSideView(session);
     } else {
       if (this.sideSession === session) this.clearSideView();
@@ -281,6 +314,43 @@ export class AppHost implements vscode.Disposable {
     }
   }
 
+  /**
+   * Names the app, control and task of a runtime task, for reports about it (a stall): `Counter #2, button 'add',
+   * task "add click"`. `path` is the task's names from below the runtime down (an app's group is named after its
+   * label, a control's after its id), known even when the task has ended since; without it the live task tree is
+   * searched for `taskId`. Undefined when no running app owns the task.
+   */
+  describeTask(taskId: number, path?: readonly string[]): string | undefined {
+    if (path !== undefined && path.length > 0) {
+      const session = [...this._sessions].find((s) => s.label === path[0]);
+      if (session === undefined) return undefined;
+      return this.placeIn(session, path.slice(1, -1), path[path.length - 1]);
+    }
+    for (const session of this._sessions) {
+      const tasks = session.instance.tasks();
+      const task = tasks.find((t) => t.id === taskId);
+      if (task === undefined) continue;
+      const byId = new Map(tasks.map((t) => [t.id, t]));
+      const ancestors: string[] = [];
+      for (let at = byId.get(task.parentId); at !== undefined; at = byId.get(at.parentId)) ancestors.unshift(at.name);
+      return this.placeIn(session, ancestors, task.name);
+    }
+    return undefined;
+  }
+
+  /** `Label, kind 'control', task "name"`: the control is the innermost group named after one of the app's controls. */
+  private placeIn(session: AppSession, groups: readonly string[], taskName: string): string {
+    let where = session.label;
+    for (let i = groups.length - 1; i >= 0; i--) {
+      const control = session.instance.find(groups[i]);
+      if (control !== undefined) {
+        where += `, ${control.kind} '${control.id}'`;
+        break;
+      }
+    }
+    return `${where}, task "${taskName}"`;
+  }
+
   /** Cancels every task of every running app (the apps stay open). */
   cancelAllTasks(reason = 'the user cancelled all tasks'): number {
     let cancelled = 0;
@@ -298,6 +368,19 @@ export class AppHost implements vscode.Disposable {
   async restorePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const appId = typeof (state as PageState | undefined)?.app === 'string' ? ((state as PageState).app as string) : undefined;
     if (appId !== undefined && !this.sources.has(appId)) await this.sourcesReady.catch(() => undefined);
+    if (appId !== undefined && !this.sources.has(appId)) {
+      // VS Code restores panels when Simul activates, before other extensions have registered their apps — and
+      // those extensions may start only once the restore is done (onStartupFinished): do not hold it, wait aside.
+      this.options.log.info(`Restoring a panel of app '${appId}': waiting for it to be registered`);
+      panel.webview.options = webviewOptions(this.options.extensionUri);
+      panel.webview.html = renderWebviewHtml(panel.webview, this.options.extensionUri, 'panel');
+      void this.registration(appId, panel).then((open) => (open ? this.restoreNow(panel, state, appId) : undefined));
+      return;
+    }
+    await this.restoreNow(panel, state, appId);
+  }
+
+  private async restoreNow(panel: vscode.WebviewPanel, state: unknown, appId: string | undefined): Promise<void> {
     if (appId === undefined || !this.sources.has(appId)) {
       this.options.log.warn(`Could not restore a Simul panel: ${appId === undefined ? 'it did not say which app it showed' : `no app '${appId}' is registered now`}`);
       panel.dispose();
@@ -381,7 +464,8 @@ export class AppHost implements vscode.Disposable {
       name: label,
       hotState,
       onError: (report: AppErrorReport) => reporter.report(report.error, describeReport(label, report)),
-      log: (message: string) => this.options.log.warn(`${label}: ${message}`),
+      // The instance's messages already name it ("Simul Counter #2: refused a message from …").
+      log: (message: string) => this.options.log.warn(message),
     });
   }
 

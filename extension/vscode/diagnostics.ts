@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { createStallWatchdog, Emitter, formatStallReport, type StallReport, type StallWatchdog } from '../runtime';
+import { createStallWatchdog, Emitter, formatStallReport, type StallEnd, type StallReport, type StallWatchdog } from '../runtime';
 
 /** The settings debug mode reads. */
 export const DEBUG_MODE_SETTING = 'simul.debugMode';
@@ -24,15 +24,24 @@ export interface KeptStall {
 export class DebugMode implements vscode.Disposable {
   private watchdog: StallWatchdog | undefined;
   private readonly kept: KeptStall[] = [];
+  /** Stalls reported by the watchdog whose end has not come yet. */
+  private readonly open = new Map<number, { readonly report: StallReport; readonly where: string | undefined }>();
   private readonly _onDidChange = new Emitter<void>();
   /** Fires when debug mode turns on or off, or a stall is reported. */
   readonly onDidChange = this._onDidChange.event;
   private readonly subscription: vscode.Disposable;
 
+  /**
+   * @param report tells the user about a stall: `message` says how long and which task, `where` names the app,
+   *   control and task that blocked the loop (undefined when no app's task was running).
+   * @param describeTask names the app, control and task of a runtime task (by id, or by the names of its
+   *   ancestors when the report has them), if an app owns it.
+   */
   constructor(
     private readonly workerDirectory: string,
     private readonly log: vscode.LogOutputChannel,
-    private readonly notify: (text: string) => void,
+    private readonly report: (message: string, where: string | undefined) => void,
+    private readonly describeTask: (taskId: number, path?: readonly string[]) => string | undefined = () => undefined,
   ) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(DEBUG_MODE_SETTING) || e.affectsConfiguration(STALL_THRESHOLD_SETTING)) void this.apply();
@@ -55,11 +64,13 @@ export class DebugMode implements vscode.Disposable {
     const threshold = Math.max(20, config.get<number>(STALL_THRESHOLD_SETTING, 200));
     const previous = this.watchdog;
     this.watchdog = undefined;
+    this.open.clear();
     if (previous) await previous.dispose();
     if (on) {
       try {
         const watchdog = createStallWatchdog({ thresholdMs: threshold, hookRuntime: true, workerDirectory: this.workerDirectory });
         watchdog.onDidDetectStall((report) => this.keep(report));
+        watchdog.onDidEndStall((end) => this.ended(end));
         this.watchdog = watchdog;
         this.log.info(`Debug mode on: reporting event-loop stalls over ${threshold} ms`);
       } catch (error) {
@@ -70,12 +81,29 @@ export class DebugMode implements vscode.Disposable {
   }
 
   private keep(report: StallReport): void {
-    const text = formatStallReport(report);
+    // The task may have ended by the time the report arrives: its path, read while the loop was stopped, still names it.
+    let where: string | undefined;
+    try {
+      where = report.taskId === 0 ? undefined : this.describeTask(report.taskId, report.taskPath);
+    } catch {
+      where = undefined;
+    }
+    const text = `${formatStallReport(report)}${where ? `\n    in ${where}` : ''}`;
     this.kept.push({ at: Date.now(), report, text });
     if (this.kept.length > MAX_KEPT_REPORTS) this.kept.shift();
     this.log.warn(text);
-    this.notify(`Simul: the extension host was blocked ${Math.round(report.blockedMs)} ms${report.taskName ? ` by task "${report.taskName}"` : ''}`);
+    // Told to the user once the stall's whole length is known: its end follows the report as soon as the loop
+    // is free (the report says only how long it had lasted when the stack was taken).
+    this.open.set(report.stallId, { report, where });
     this._onDidChange.fire();
+  }
+
+  private ended(end: StallEnd): void {
+    const open = this.open.get(end.stallId);
+    if (open === undefined) return;
+    this.open.delete(end.stallId);
+    const { report, where } = open;
+    this.report(`the extension host was blocked ${Math.round(end.durationMs)} ms${report.taskName ? ` by task "${report.taskName}"` : ''}`, where);
   }
 
   dispose(): void {

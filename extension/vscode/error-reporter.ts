@@ -62,6 +62,20 @@ export class ErrorReporter implements vscode.Disposable {
     }
   }
 
+  /**
+   * Reports a problem that is not an exception (an event-loop stall) the same way: one line in the log, an
+   * `onDidReportError` event (its `error` undefined) and a rate-limited notification.
+   */
+  reportProblem(message: string, where: string): void {
+    try {
+      this.log.error(`${where}: ${message}`);
+      this._onDidReportError.fire({ where, message, error: undefined });
+      this.notify(`Simul: ${where}: ${message}`);
+    } catch (failure) {
+      console.error('Simul: reporting a problem failed', failure, message);
+    }
+  }
+
   /** Shows `text` with "Show Details" (opening the log), rate-limited with the error notifications. */
   notify(text: string): void {
     const now = Date.now();

@@ -132,10 +132,17 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
   );
 
   // Debug mode (the stall watchdog) follows its setting; the event-loop delay is measured while the Task Monitor shows it.
-  const debugMode = reg.add(new DebugMode(vscode.Uri.joinPath(context.extensionUri, 'out', 'extension').fsPath, log, (text) => reporter.notify(text)));
+  const host = reg.add(new AppHost({ extensionUri: context.extensionUri, runtime, reporter, log, memento: context.workspaceState }));
+  const debugMode = reg.add(
+    new DebugMode(
+      vscode.Uri.joinPath(context.extensionUri, 'out', 'extension').fsPath,
+      log,
+      (message, where) => reporter.reportProblem(message, where ?? 'Simul'),
+      (taskId, path) => host.describeTask(taskId, path),
+    ),
+  );
   const loopDelay = reg.add(new LoopDelayMonitor());
 
-  const host = reg.add(new AppHost({ extensionUri: context.extensionUri, runtime, reporter, log, memento: context.workspaceState }));
   host.defaultSideApp = TASK_MONITOR_ID;
   reg.add(host.register({ id: TASK_MONITOR_ID, title: 'Task Monitor', origin: 'built-in', keepTasks: true, description: 'Every running app\'s tasks, the event-loop delay, stall reports', load: () => taskMonitorApp(taskMonitorSource(host, loopDelay, debugMode)) }));
   for (const sample of SAMPLES) {

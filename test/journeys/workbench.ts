@@ -11,6 +11,8 @@ export interface JourneyContext {
   readonly workbenchUrl: string;
   /** Where to keep artifacts (screenshots, logs). */
   readonly artifactsDir: string;
+  /** Where the stress-app fixture (test/fixtures/stress-app) writes what its extension host holds. */
+  readonly statsFile?: string;
   /** Prints a line under the journey's name. */
   log(line: string): void;
 }

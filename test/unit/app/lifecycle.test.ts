@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { appDiagnostics, defineApp, mountApp, ui, type Control } from '../../../extension/app';
+import { CLOSE_GRACE_MS } from '../../../extension/app/instance';
 import { openHarness, type PageTreeNode } from '../../../extension/app/testing';
 import { state, subscriberCount, type State } from '../../../extension/reactive';
 import { createRuntime, createVirtualClock, openCancelScope, sleep, sleepForever } from '../../../extension/runtime';
@@ -219,6 +220,32 @@ describe('lifecycle', () => {
     assert.equal(instance.closed, true);
     assert.deepEqual(instance.debugCounts().controls, 0);
     assert.deepEqual(reports, []);
+  });
+
+  test('a task that ignores cancellation does not keep the app from closing: it is reported by name after the grace time', async () => {
+    const runtime = createRuntime({ name: 'host' });
+    const reports: { message: string; task?: string }[] = [];
+    const instance = mountApp(
+      defineApp({
+        id: 'stubborn',
+        title: 'Stubborn',
+        setup: (ctx) => {
+          ctx.startSoon(() => new Promise<never>(() => undefined), 'ignores cancellation');
+          return ui.text({ text: 'x' });
+        },
+      }),
+      { parent: runtime, name: 'Stubborn #1', onError: (r) => reports.push({ message: r.message, task: r.task }) },
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    const started = Date.now();
+    await instance.close();
+    const took = Date.now() - started;
+    assert.ok(took >= CLOSE_GRACE_MS - 50 && took < CLOSE_GRACE_MS + 1000, `close took ${took} ms`);
+    assert.equal(instance.closed, true);
+    assert.equal(instance.debugCounts().controls, 0);
+    assert.equal(reports.length, 1);
+    assert.equal(reports[0].task, 'ignores cancellation');
+    assert.match(reports[0].message, /did not end within 2000 ms of being cancelled .*"ignores cancellation"/);
   });
 });
 

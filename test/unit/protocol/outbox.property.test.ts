@@ -59,6 +59,7 @@ const settings = fc.record({
   window: fc.integer({ min: 1, max: 4 }),
   maxPendingOps: fc.constantFrom(4, 20, 10_000),
   maxPendingStreamItems: fc.constantFrom(10, 10_000),
+  maxFrameListItems: fc.constantFrom(1, 3, 10_000),
   retainContext: fc.boolean(),
 });
 
@@ -66,6 +67,8 @@ interface Settings {
   readonly window: number;
   readonly maxPendingOps: number;
   readonly maxPendingStreamItems: number;
+  /** Rows per frame; past it the rest waits for the next frame (default in the fixed scenarios). */
+  readonly maxFrameListItems?: number;
   readonly retainContext: boolean;
 }
 
@@ -102,6 +105,7 @@ class World {
       window: s.window,
       maxPendingOps: s.maxPendingOps,
       maxPendingStreamItems: s.maxPendingStreamItems,
+      ...(s.maxFrameListItems !== undefined ? { maxFrameListItems: s.maxFrameListItems } : {}),
       checkFrames: true,
       onUnexpectedError: (error) => assert.fail(`unexpected error: ${String(error)}`),
     });
@@ -114,9 +118,12 @@ class World {
 
   private _post(message: HostToWebviewMessage): boolean {
     this.posts++;
-    this._dirty = new Set();
-    this._limits = new Map();
-    this._structural = 0;
+    // Emptied, unless rows past the frame budget (and what came after them) stay for the next frame.
+    if (this.outbox.statistics().pendingOps === 0) {
+      this._dirty = new Set();
+      this._limits = new Map();
+      this._structural = 0;
+    }
     if (this.dropNext) {
       this.dropNext = false;
       return false;

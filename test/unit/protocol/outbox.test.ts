@@ -47,6 +47,30 @@ describe('an outbox', () => {
     assert.deepEqual(recorder.take(), [{ type: 'snapshot', v, page: 1, frame: 1, echoSeq: 0, ...smallTree() }]);
   });
 
+  test('rows past the frame budget go in the next frames, and what was recorded after them waits its turn', () => {
+    const { outbox, tick, recorder } = setup({ maxFrameListItems: 5 });
+    const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => [from + i]);
+    outbox.append('a', 'rows', rows(0, 4));
+    outbox.append('a', 'rows', rows(4, 8), 100);
+    outbox.set('b', 'text', 'after the rows');
+    tick.run();
+    let frame = onlyPatch(recorder.take());
+    // The two appends merged (one stream, limit 100); its oldest 5 rows go first.
+    assert.deepEqual(frame.ops, [{ op: 'append', id: 'a', prop: 'rows', items: rows(0, 5), limit: 100 }]);
+    outbox.acknowledge(frame.frame);
+    tick.run();
+    frame = onlyPatch(recorder.take());
+    assert.deepEqual(frame.ops, [{ op: 'append', id: 'a', prop: 'rows', items: rows(5, 5), limit: 100 }]);
+    tick.run(); // the window still has room: no ack needed
+    frame = onlyPatch(recorder.take());
+    assert.deepEqual(frame.ops, [
+      { op: 'append', id: 'a', prop: 'rows', items: rows(10, 2), limit: 100 },
+      { op: 'set', id: 'b', prop: 'text', value: 'after the rows' },
+    ]);
+    assert.equal(outbox.statistics().pendingOps, 0);
+    assert.equal(outbox.statistics().pendingStreamItems, 0);
+  });
+
   test('many changes in one tick travel as one frame holding the latest value per property', () => {
     const { outbox, tick, recorder } = setup();
     for (let i = 0; i <= 1000; i++) {

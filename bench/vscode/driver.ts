@@ -1,0 +1,362 @@
+/**
+ * The browser half of `npm run bench:vscode`: drives the workbench page (Playwright) while bench/vscode/host.ts
+ * does the host's half, and measures in the webview frames themselves (`performance.now()`, MutationObserver,
+ * `requestAnimationFrame`, `performance.memory`). The baseline panel and the Simul apps run in the same VS Code
+ * and the same browser, alternating. Returns the figures; scripts/bench-vscode.mjs prints and saves them.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Frame, Page } from 'playwright-core';
+
+type Which = 'baseline' | 'simul';
+
+export interface DriverContext {
+  readonly page: Page;
+  /** Sends a command to the host's control endpoint. */
+  host<T = Record<string, unknown>>(cmd: Record<string, unknown>): Promise<T>;
+  readonly root: string;
+  log(line: string): void;
+}
+
+const STREAM_CONTROLS = 20;
+const TABLE_ROWS = 100_000;
+
+/** Selectors of the same things in the two pages. */
+const SEL = {
+  baseline: {
+    page: 'body[data-bench="baseline"]',
+    button: '#click',
+    count: '#count',
+    value: (i: number) => `#v${i}`,
+  },
+  simul: {
+    page: 'body[data-location="panel"]',
+    button: '.simul-control[data-control-id="click"] vscode-button',
+    count: '.simul-control[data-control-id="count"]',
+    value: (i: number) => `.simul-control[data-control-id="v${i}"]`,
+  },
+} as const;
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[at];
+}
+
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls every frame of the page until one holds `selector`; resolves with it (fast: every 5 ms). */
+async function frameWith(page: Page, selector: string, ms = 30_000): Promise<Frame> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      try {
+        if (await frame.$(selector)) return frame;
+      } catch {
+        /* navigating */
+      }
+    }
+    await sleep(5);
+  }
+  throw new Error(`no webview frame holds ${selector} after ${ms} ms`);
+}
+
+async function pageMemoryMb(frame: Frame): Promise<number> {
+  return frame.evaluate(() => {
+    // A full collection first where Chromium allows it (--js-flags=--expose-gc), so start and end compare.
+    (window as unknown as { gc?: () => void }).gc?.();
+    const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+    return m ? Math.round((m.usedJSHeapSize / 2 ** 20) * 10) / 10 : NaN;
+  });
+}
+
+async function open(ctx: DriverContext, which: Which, app: string, probe: string): Promise<{ frame: Frame; firstPaintMs: number }> {
+  await ctx.host({ op: 'closeAll' });
+  await sleep(300);
+  const started = Date.now();
+  const opened = ctx.host({ op: 'open', which, app });
+  const frame = await frameWith(ctx.page, `${SEL[which].page} ${probe}`);
+  const firstPaintMs = Date.now() - started;
+  await opened;
+  return { frame, firstPaintMs };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+interface ClickFigures {
+  samples: number;
+  p50: number;
+  p95: number;
+  mean: number;
+}
+
+/** Clicks `n` times, one after another, timing click → the count's text changed, inside the page. */
+async function clicks(frame: Frame, which: Which, n: number): Promise<number[]> {
+  return frame.evaluate(
+    async ({ button, count, n }) => {
+      const btn = document.querySelector(button) as HTMLElement;
+      const out = document.querySelector(count) as HTMLElement;
+      const times: number[] = [];
+      for (let k = 0; k < n; k++) {
+        const before = out.textContent;
+        let t0 = 0;
+        const took = await new Promise<number>((resolve) => {
+          const obs = new MutationObserver(() => {
+            if (out.textContent !== before) {
+              obs.disconnect();
+              resolve(performance.now() - t0);
+            }
+          });
+          obs.observe(out, { childList: true, characterData: true, subtree: true });
+          t0 = performance.now();
+          btn.click();
+        });
+        times.push(took);
+        await new Promise((r) => setTimeout(r, 15));
+      }
+      return times;
+    },
+    { button: SEL[which].button, count: SEL[which].count, n },
+  );
+}
+
+async function clickScenario(ctx: DriverContext): Promise<{ baseline: ClickFigures; simul: ClickFigures; firstPaint: Record<Which, number[]> }> {
+  const all: Record<Which, number[]> = { baseline: [], simul: [] };
+  const firstPaint: Record<Which, number[]> = { baseline: [], simul: [] };
+  const rounds = 5;
+  for (let r = 0; r < rounds; r++) {
+    for (const which of ['baseline', 'simul'] as const) {
+      const { frame, firstPaintMs } = await open(ctx, which, 'bench-click', SEL[which].count);
+      firstPaint[which].push(firstPaintMs);
+      await sleep(300);
+      await clicks(frame, which, 5); // warm-up
+      all[which].push(...(await clicks(frame, which, 30)));
+    }
+    ctx.log(`click round ${r + 1}/${rounds}: baseline p50 ${round(percentile(all.baseline, 50), 2)} ms, Simul p50 ${round(percentile(all.simul, 50), 2)} ms`);
+  }
+  const figures = (t: number[]): ClickFigures => ({
+    samples: t.length,
+    p50: round(percentile(t, 50), 2),
+    p95: round(percentile(t, 95), 2),
+    mean: round(t.reduce((a, b) => a + b, 0) / t.length, 2),
+  });
+  return { baseline: figures(all.baseline), simul: figures(all.simul), firstPaint };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+interface HostStream {
+  changes: number;
+  hostMs: number;
+  loopDelayMs: { p50: number; p99: number; max: number; mean: number };
+  memoryStart: { heapUsedMb: number; rssMb: number };
+  memoryEnd: { heapUsedMb: number; rssMb: number };
+  finalValues: string[];
+  endedAt: number;
+}
+
+async function streamScenario(ctx: DriverContext, which: Which, seconds: number) {
+  const { frame } = await open(ctx, which, 'bench-stream', SEL[which].value(0));
+  await sleep(500);
+  const selectors = Array.from({ length: STREAM_CONTROLS }, (_, i) => SEL[which].value(i));
+  const pageMemoryStart = await pageMemoryMb(frame);
+  // The page samples at every animation frame: how many frames, and how old each shown value is.
+  await frame.evaluate((selectors) => {
+    const els = selectors.map((s) => document.querySelector(s) as HTMLElement);
+    const w = window as unknown as { __bench: { frames: number[]; ages: number[][]; running: boolean; shown: string; changedAt: number } };
+    w.__bench = { frames: [], ages: [], running: true, shown: '', changedAt: 0 };
+    const tick = (): void => {
+      const b = w.__bench;
+      if (!b.running) return;
+      const now = Date.now();
+      b.frames.push(now);
+      // When the shown values last changed: after the host stops, that is when the page settled.
+      const shown = els.map((el) => el.textContent).join('|');
+      if (shown !== b.shown) {
+        b.shown = shown;
+        b.changedAt = now;
+      }
+      for (const el of els) {
+        const m = /(\d+)@(\d+)/.exec(el.textContent ?? '');
+        if (m) b.ages.push([now, now - Number(m[2])]);
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }, selectors);
+  const hostStarted = Date.now();
+  const host = await ctx.host<HostStream>({ op: 'stream', which, seconds });
+  const hostDone = host.endedAt;
+  // The page keeps sampling until it has shown nothing new for a second (or 60 s passed).
+  await frame.evaluate(async () => {
+    const b = (window as unknown as { __bench: { changedAt: number } }).__bench;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() - b.changedAt < 1000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  });
+  const raw = await frame.evaluate(() => {
+    const b = (window as unknown as { __bench: { frames: number[]; ages: number[][]; running: boolean; changedAt: number } }).__bench;
+    b.running = false;
+    return { frames: b.frames, ages: b.ages, changedAt: b.changedAt };
+  });
+  // Only what the page showed while the host was streaming (after it stops, values age without being stale).
+  const during = (t: number): boolean => t >= hostStarted + 500 && t <= hostDone;
+  const frames = raw.frames.filter(during);
+  const sampled = {
+    frames: frames.length,
+    seconds: frames.length > 1 ? (frames[frames.length - 1] - frames[0]) / 1000 : NaN,
+    ages: raw.ages.filter(([t]) => during(t)).map(([, age]) => age),
+  };
+  // Final state: does the page show exactly the host's last values, and how long after the host's last change
+  // did it stop changing (to the frame)?
+  const shown = await frame.evaluate((selectors) => selectors.map((s) => (document.querySelector(s)?.textContent ?? '').trim()), selectors);
+  const convergedMs = shown.every((v, i) => v === host.finalValues[i]) ? Math.max(0, raw.changedAt - hostDone) : null;
+  const pageMemoryEnd = await pageMemoryMb(frame);
+  const outbox = which === 'simul' ? await ctx.host<unknown[]>({ op: 'viewStatistics', app: 'bench-stream' }) : undefined;
+  const mismatched = shown.filter((v, i) => v !== host.finalValues[i]).length;
+  return {
+    changes: host.changes,
+    hostMs: host.hostMs,
+    loopDelayMs: host.loopDelayMs,
+    hostMemoryMb: { start: host.memoryStart, end: host.memoryEnd },
+    pageMemoryMb: { start: pageMemoryStart, end: pageMemoryEnd },
+    fps: round(sampled.frames / sampled.seconds),
+    staleMs: { p50: percentile(sampled.ages, 50), p95: percentile(sampled.ages, 95), max: sampled.ages.length ? Math.max(...sampled.ages) : NaN },
+    finalExact: convergedMs !== null,
+    convergedAfterMs: convergedMs,
+    mismatchedValues: mismatched,
+    outbox,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+async function tableScenario(ctx: DriverContext, which: Which) {
+  const probe = which === 'baseline' ? '#rows' : '.simul-control[data-control-id="rows"] .simul-table';
+  const { frame } = await open(ctx, which, 'bench-table', probe);
+  await sleep(500);
+  const pageMemoryStart = await pageMemoryMb(frame);
+  const started = Date.now();
+  const host = await ctx.host<{ hostMs: number; loopDelayMs: { p50: number; p99: number; max: number } }>({ op: 'table', which });
+  // Time to visible: every row arrived, scrolled to the end, the last row drawn.
+  const visibleAt = await frame.evaluate(
+    async ({ which, rows, probe }) => {
+      const viewport = document.querySelector(probe) as HTMLElement;
+      const last = `row ${rows - 1}`;
+      const arrived = (): boolean =>
+        which === 'baseline' ? (document.getElementById('tbody') as HTMLTableSectionElement).rows.length >= rows : viewport.getAttribute('aria-rowcount') === String(rows + 1);
+      const lastShown = (): boolean => {
+        if (which === 'baseline') {
+          const row = (document.getElementById('tbody') as HTMLTableSectionElement).rows[rows - 1];
+          const box = row?.getBoundingClientRect();
+          const view = viewport.getBoundingClientRect();
+          return row?.cells[1]?.textContent === last && box.bottom <= view.bottom + 1 && box.top >= view.top - 1;
+        }
+        return [...viewport.querySelectorAll('.simul-table-row:not([hidden]) .simul-table-cell')].some((c) => c.textContent === last);
+      };
+      const deadline = Date.now() + 180_000;
+      while (Date.now() < deadline) {
+        if (arrived()) {
+          viewport.scrollTop = viewport.scrollHeight;
+          if (lastShown()) return Date.now();
+        }
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      return NaN;
+    },
+    { which, rows: TABLE_ROWS, probe },
+  );
+  const timeToVisibleMs = visibleAt - started;
+  // Scroll from the top to the end in 100 steps, one per animation frame: total time and the longest frame.
+  const scroll = await frame.evaluate(async (probe) => {
+    const viewport = document.querySelector(probe) as HTMLElement;
+    viewport.scrollTop = 0;
+    await new Promise((r) => requestAnimationFrame(r));
+    const gaps: number[] = [];
+    let last = performance.now();
+    const started = last;
+    const steps = 100;
+    for (let s = 1; s <= steps; s++) {
+      viewport.scrollTop = ((viewport.scrollHeight - viewport.clientHeight) * s) / steps;
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      gaps.push(now - last);
+      last = now;
+    }
+    return { totalMs: performance.now() - started, maxFrameMs: Math.max(...gaps), meanFrameMs: gaps.reduce((a, b) => a + b, 0) / gaps.length };
+  }, probe);
+  const pageMemoryEnd = await pageMemoryMb(frame);
+  const hostMemory = await ctx.host<{ heapUsedMb: number; rssMb: number }>({ op: 'memory' });
+  const outbox = which === 'simul' ? await ctx.host<unknown[]>({ op: 'viewStatistics', app: 'bench-table' }) : undefined;
+  return {
+    rows: TABLE_ROWS,
+    hostAppendMs: host.hostMs,
+    hostLoopDelayMs: host.loopDelayMs,
+    timeToVisibleMs,
+    scroll: { totalMs: round(scroll.totalMs), maxFrameMs: round(scroll.maxFrameMs), meanFrameMs: round(scroll.meanFrameMs) },
+    pageMemoryMb: { start: pageMemoryStart, end: pageMemoryEnd },
+    hostMemoryMb: hostMemory,
+    outbox,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function sizes(root: string) {
+  const out = join(root, 'out');
+  const vsix = readdirSync(out).find((f) => f.endsWith('.vsix'));
+  const bundle = readFileSync(join(out, 'webview', 'main.js'));
+  const extension = readFileSync(join(out, 'extension', 'main.js'));
+  return {
+    vsixKb: vsix ? round(statSync(join(out, vsix)).size / 1024) : null,
+    webviewBundleKb: round(bundle.length / 1024),
+    webviewBundleGzipKb: round(gzipSync(bundle).length / 1024),
+    extensionBundleKb: round(extension.length / 1024),
+  };
+}
+
+export async function runBench(ctx: DriverContext, options: { streamSeconds?: number; only?: readonly string[] } = {}) {
+  const seconds = options.streamSeconds ?? 10;
+  const want = (part: string): boolean => !options.only || options.only.includes(part);
+  const hello = await ctx.host<{ activationMs: number; wasActive: boolean; version: string; vscode: string; node: string }>({ op: 'hello' });
+  ctx.log(`Simul ${hello.version} in VS Code ${hello.vscode} (extension host Node ${hello.node}); activation ${hello.activationMs} ms`);
+  const size = sizes(ctx.root);
+
+  ctx.log('click → handler → visible update (alternating baseline / Simul, 5 rounds × 30 clicks)…');
+  const click = want('click') ? await clickScenario(ctx) : { baseline: undefined, simul: undefined, firstPaint: { baseline: [], simul: [] } };
+
+  const streaming: Record<Which, Awaited<ReturnType<typeof streamScenario>>> = {} as never;
+  for (const which of ['baseline', 'simul'] as const) {
+    if (!want('stream')) break;
+    ctx.log(`streaming: ${which}, ${STREAM_CONTROLS} values, 10,000 changes/s for ${seconds} s…`);
+    streaming[which] = await streamScenario(ctx, which, seconds);
+  }
+
+  const table: Record<Which, Awaited<ReturnType<typeof tableScenario>>> = {} as never;
+  for (const which of ['simul', 'baseline'] as const) {
+    if (!want('table')) break;
+    ctx.log(`table: ${which}, ${TABLE_ROWS.toLocaleString('en')} rows in chunks of 1,000…`);
+    table[which] = await tableScenario(ctx, which);
+  }
+  await ctx.host({ op: 'closeAll' });
+
+  return {
+    date: new Date().toISOString(),
+    versions: { simul: hello.version, vscode: hello.vscode, extensionHostNode: hello.node },
+    startup: {
+      activationMs: hello.activationMs,
+      activatedBeforeMeasuring: hello.wasActive,
+      commandToFirstPaintMs: {
+        baseline: { p50: percentile(click.firstPaint.baseline, 50), all: click.firstPaint.baseline },
+        simul: { p50: percentile(click.firstPaint.simul, 50), all: click.firstPaint.simul },
+      },
+      ...size,
+    },
+    click: { baseline: click.baseline, simul: click.simul },
+    streaming,
+    table,
+  };
+}
