@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { control, findWebviewFrame, type Journey, openApp, openWorkbench, runCommand, until } from './workbench';
+import { control, findWebviewFrame, type Journey, openApp, reloadWindow, runCommand, until } from './workbench';
 
 const UPDATES = 10_000;
 
@@ -58,7 +58,7 @@ export const liveUpdates: Journey = {
 /** A window reload ends the extension host; the restored panel shows a new instance with what the user typed. */
 export const restoredAfterReload: Journey = {
   name: 'after a window reload the app panels come back, showing what the user had typed',
-  async run({ page, workbenchUrl, log }) {
+  async run({ page, log }) {
     await runCommand(page, 'View: Close All Editors');
     await openApp(page, 'Live updates');
     let frame = await findWebviewFrame(page, `${control('query')} vscode-text-field`, 'panel');
@@ -67,11 +67,14 @@ export const restoredAfterReload: Journey = {
     await page.keyboard.type('kept across reloads', { delay: 20 });
     await until(async () => ((await frame.textContent(control('result'))) ?? '').includes('Results for "kept across reloads"'), 'the result landed');
     await page.waitForTimeout(800); // the host saves a burst of edits 300 ms after the last one
+    const tabs = () => page.locator('.tabs-container .tab').allTextContents();
+    log(`tabs before the reload: ${(await tabs()).join(', ')}`);
 
-    await page.goto('about:blank');
     const reloaded = Date.now();
-    await openWorkbench(page, workbenchUrl);
-    frame = await findWebviewFrame(page, `${control('query')} vscode-text-field`, 'panel', 60_000);
+    await reloadWindow(page);
+    frame = await findWebviewFrame(page, `${control('query')} vscode-text-field`, 'panel', 60_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}; tabs after the reload: ${(await tabs()).join(', ')}`);
+    });
     const value = await until(async () => {
       const v = await frame.locator(`${control('query')} vscode-text-field`).evaluate((el) => (el as HTMLInputElement).value);
       return v === 'kept across reloads' ? v : undefined;

@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { Frame, Page } from 'playwright-core';
-import { control, findWebviewFrame, type Journey, runCommand, until } from './workbench';
+import { control, findWebviewFrame, type Journey, reloadWindow, runCommand, until } from './workbench';
 
 interface HostStats {
   pid: number;
@@ -129,9 +129,7 @@ export const streamingSurvives: Journey = {
     const tabs = () => page.locator('.tabs-container .tab').allTextContents();
     log(`tabs before the reload: ${(await tabs()).join(', ')}`);
     await new Promise((r) => setTimeout(r, 1000));
-    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window').catch(() => undefined)]);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    await page.waitForSelector('.part.statusbar', { timeout: 60_000 });
+    await reloadWindow(page);
     await new Promise((r) => setTimeout(r, 3000));
     log(`tabs after the reload: ${(await tabs()).join(', ')}`);
     frame = await panelFrame(page);

@@ -46,13 +46,27 @@ export async function openWorkbench(page: Page, url: string): Promise<void> {
 }
 
 /**
+ * Reloads the window the way a person does ("Developer: Reload Window"): VS Code saves the editor layout and the
+ * webviews' state first, then starts a new extension host. (Navigating the page away instead loses whatever the
+ * workbench had not saved yet: VS Code then restores an older layout.)
+ */
+export async function reloadWindow(page: Page): Promise<void> {
+  await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runCommand(page, 'Developer: Reload Window').catch(() => undefined)]);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await page.waitForSelector('.part.statusbar', { timeout: 60_000 });
+}
+
+/**
  * Runs a command the way a person does: F1, type its title, Enter. The palette lists the commands known
  * when it opens; right after start-up an installed extension's contributions may not be there yet, so a
  * palette without the command is closed and opened again (as a person would), until `ms` runs out.
  */
 export async function runCommand(page: Page, title: string, ms = 30_000, options: { thenPick?: boolean } = {}): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  // The row of exactly this command: "View: Close All Editors" must not run "View: Close All Editors in Group",
+  // which the palette may list first (recently used).
+  const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
   const deadline = Date.now() + ms;
   while (true) {
     await page.keyboard.press('F1');
@@ -67,7 +81,7 @@ export async function runCommand(page: Page, title: string, ms = 30_000, options
       await new Promise((r) => setTimeout(r, 500));
     }
   }
-  await page.keyboard.press('Enter');
+  await row.click();
   if (!options.thenPick) await input.waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
