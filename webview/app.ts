@@ -30,6 +30,8 @@ export function startApp(root: HTMLElement, post: (message: WebviewToHostMessage
         console.error(`Simul: drawing frame ${receipt.frame.frame} failed, redrawing the whole view: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
         renderer.rebuild();
       }
+    } else if (receipt.expected) {
+      console.debug(`Simul: ${receipt.error}`);
     } else {
       console.error(`Simul: ${receipt.error}`);
     }

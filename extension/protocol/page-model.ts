@@ -43,6 +43,11 @@ export type PageReceipt =
       readonly ok: false;
       /** Why the message was refused or ignored, for the page's log. */
       readonly error: string;
+      /**
+       * True when ignoring it is the protocol working as designed (frames still in flight for the page this one
+       * replaced, patches before the snapshot the page asked for): worth a debug line, not an error.
+       */
+      readonly expected?: true;
       /** Send this to the host when present: the page asks for a snapshot. */
       readonly reply: ReadyMessage | undefined;
     };
@@ -131,11 +136,11 @@ class Page implements PageModel {
     const frame = result.message;
     if (frame.page !== this.id) {
       // Built before the host heard this page's ready (for the page this one replaced): not ours.
-      return { ok: false, error: `${frame.type} frame ${frame.frame} ignored: it is for page ${frame.page}, not this page (${this.id})`, reply: undefined };
+      return { ok: false, error: `${frame.type} frame ${frame.frame} ignored: it is for page ${frame.page}, not this page (${this.id})`, expected: true, reply: undefined };
     }
     if (frame.type === 'snapshot') return this._applySnapshot(frame);
     if (this.awaitingSnapshot) {
-      return { ok: false, error: `patch frame ${frame.frame} ignored: the page is waiting for a snapshot`, reply: undefined };
+      return { ok: false, error: `patch frame ${frame.frame} ignored: the page is waiting for a snapshot`, expected: true, reply: undefined };
     }
     if (frame.frame !== this.lastFrame + 1) {
       return this._refuse(`patch frame ${frame.frame} does not follow frame ${this.lastFrame} (a frame was lost)`, true);

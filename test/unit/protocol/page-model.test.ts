@@ -57,6 +57,7 @@ describe('a page model', () => {
     assert.deepEqual(page.ready(), { type: 'ready', v, page: 1, lastFrame: 0, lastSeq: 0 });
     const early = refused(page.receive(patch(1, [])));
     assert.equal(early.error, 'patch frame 1 ignored: the page is waiting for a snapshot');
+    assert.equal(early.expected, true, 'the protocol working as designed: not an error');
     assert.equal(early.reply, undefined);
     assert.deepEqual(ok(page.receive(snapshot(3))).reply, { type: 'ack', v, frame: 3 });
     const receipt = ok(page.receive(patch(4, [{ op: 'set', id: 'a', prop: 'text', value: 'new' }])));
@@ -70,6 +71,7 @@ describe('a page model', () => {
     ok(page.receive(snapshot(1)));
     const gap = refused(page.receive(patch(3, [])));
     assert.equal(gap.error, 'patch frame 3 does not follow frame 1 (a frame was lost)');
+    assert.equal(gap.expected, undefined, 'a lost frame is an error');
     assert.deepEqual(gap.reply, { type: 'ready', v, page: 1, lastFrame: 1, lastSeq: 0, reason: gap.error });
     assert.equal(refused(page.receive(patch(4, []))).reply, undefined);
     ok(page.receive(snapshot(5)));
@@ -101,6 +103,7 @@ describe('a page model', () => {
     const page = createPageModel({ id: 2 });
     const stale = refused(page.receive(snapshot(5, 9, 1)));
     assert.equal(stale.error, 'snapshot frame 5 ignored: it is for page 1, not this page (2)');
+    assert.equal(stale.expected, true, 'the protocol working as designed: not an error');
     assert.equal(stale.reply, undefined);
     assert.equal(page.tree, undefined);
     ok(page.receive(snapshot(6, 0, 2)));
