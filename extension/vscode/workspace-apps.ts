@@ -454,6 +454,15 @@ export class WorkspaceAppWatcher implements vscode.Disposable {
     });
   }
 
+  /**
+   * Builds again after the quiet time, as a change on disk would (reported only if the result differs from the
+   * last): for a change another watcher saw first, e.g. the folder's listing lost the app's file before this
+   * watcher's own event came (or a file watcher that was still starting missed it).
+   */
+  recheck(): void {
+    this.schedule();
+  }
+
   /** Rebuilds after the quiet time (or `delay` ms), as a save would (the result is always reported). */
   rebuild(delay?: number): void {
     this.saved = true;

@@ -175,6 +175,8 @@ export class WorkspaceAppHost implements vscode.Disposable {
       entry.registration = undefined;
       this.entries.delete(id);
       this.retired.add(entry);
+      // Its file is gone (or moved): a session still running it says so once the watcher has built again.
+      entry.watcher?.recheck();
       this.release(entry);
     }
     for (const [id, uri] of found) {
