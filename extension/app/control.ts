@@ -270,6 +270,28 @@ interface Placement {
 // The control
 
 /**
+ * @internal The runtime's `every`, for app code: a failing run is reported through `report` (with the task's
+ * name) and stops the periodic call, instead of failing the scope it runs in. Controls' and apps' `every`.
+ */
+export function reportedEvery(ms: number, fn: (task: Task, run: number) => unknown, options: EveryOptions, report: (error: unknown, task: string) => void): Periodic {
+  let periodic: Periodic | undefined = undefined;
+  periodic = every(
+    ms,
+    async (task, run) => {
+      try {
+        await fn(task, run);
+      } catch (error) {
+        if (isCancelledError(error) && task.cancelled) throw error;
+        report(error, task.name);
+        periodic?.stop();
+      }
+    },
+    options,
+  );
+  return periodic;
+}
+
+/**
  * A control: made by a `ui` builder (`ui.button({ label: 'Save', onClick })`), shown by the views of every
  * app instance it is mounted in. Read and change its properties with `get` / `set` (or `visible`,
  * `disabled`, `loading`, `error`); give it handlers with the builder's `on…` options or `on(event, fn)`;
@@ -527,23 +549,10 @@ export class Control<K extends ControlKind = ControlKind> {
    * const countdown = ui.text({ text: () => `${left.value} s`, onMount: (c) => c.every(1000, () => left.value--, { count: 10 }) });
    */
   every(ms: number, fn: (task: Task, run: number) => unknown, options: Omit<EveryOptions, 'scope'> = {}): Periodic {
-    const scope = this._scopeFor('every');
     const generation = this._generation;
-    let periodic: Periodic | undefined = undefined;
-    periodic = every(
-      ms,
-      async (task, run) => {
-        try {
-          await fn(task, run);
-        } catch (error) {
-          if (isCancelledError(error) && task.cancelled) throw error;
-          this._failed(error, 'task', task.name, generation);
-          periodic?.stop();
-        }
-      },
-      { ...options, scope, name: options.name ?? `${this._id} every(${ms})` },
+    return reportedEvery(ms, fn, { ...options, scope: this._scopeFor('every'), name: options.name ?? `${this._id} every(${ms})` }, (error, task) =>
+      this._failed(error, 'task', task, generation),
     );
-    return periodic;
   }
 
   // ---- internals: sources and values ------------------------------------------------------------

@@ -31,7 +31,6 @@ import {
   Emitter,
   Runtime,
   createRuntime,
-  every,
   isCancelledError,
   onUnexpectedError,
   openCancelScope,
@@ -48,7 +47,7 @@ import {
   type TaskInfo,
   type TaskTreeNode,
 } from '../runtime';
-import { Control, type AppHost, type ControlErrorReport, type ControlOf, type ErrorPhase } from './control';
+import { Control, reportedEvery, type AppHost, type ControlErrorReport, type ControlOf, type ErrorPhase } from './control';
 import type { AppContext, AppDefinition, AppErrorReport } from './define';
 import { errorText } from './sources';
 import { ui } from './ui';
@@ -547,23 +546,8 @@ class Instance implements AppInstance, AppHost {
         this._trackWork(task.settled(), 'task');
         return task;
       },
-      every: (ms: number, fn: (task: Task, run: number) => unknown, options: Omit<EveryOptions, 'scope'> = {}): Periodic => {
-        let periodic: Periodic | undefined = undefined;
-        periodic = every(
-          ms,
-          async (task, run) => {
-            try {
-              await fn(task, run);
-            } catch (error) {
-              if (isCancelledError(error) && task.cancelled) throw error;
-              report(error, 'task', task.name);
-              periodic?.stop();
-            }
-          },
-          { ...options, scope: this._group, name: options.name ?? `${this.id} every(${ms})` },
-        );
-        return periodic;
-      },
+      every: (ms: number, fn: (task: Task, run: number) => unknown, options: Omit<EveryOptions, 'scope'> = {}): Periodic =>
+        reportedEvery(ms, fn, { ...options, scope: this._group, name: options.name ?? `${this.id} every(${ms})` }, (error, task) => report(error, 'task', task)),
       sleep: (ms: number, cancel?: Context | AbortSignal) => this._sleep(ms, cancel),
       formula: ((fn: FormulaFn<unknown>, options?: AsyncFormulaOptions) =>
         this._own(asyncFormula(fn, { clock: this.runtime.clock, ...options } as AsyncFormulaOptions & { mode?: 'replace' }))) as AppContext['formula'],
