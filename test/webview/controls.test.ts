@@ -138,6 +138,16 @@ const RENDERS: Record<ControlKind, (wp: WebviewPage) => Promise<void>> = {
     const field = wp.control('textField').getByRole('textbox', { name: 'Name' });
     assert.equal(await field.inputValue(), 'Ada');
     assert.equal(await field.getAttribute('placeholder'), 'Your name');
+    // The other input types: the toolkit's field gives its inner input the type, as a browser field has it.
+    const inner = wp.control('textField').locator('vscode-text-field input');
+    await wp.set('textField', 'inputType', 'password');
+    await until(async () => (await inner.getAttribute('type')) === 'password', 'the field is a password field');
+    assert.equal(await field.inputValue(), 'Ada', 'the password field holds the value (shown masked)');
+    await wp.set('textField', 'inputType', 'number');
+    await until(async () => (await inner.getAttribute('type')) === 'number', 'the field is a number field');
+    assert.equal(await wp.control('textField').getByRole('spinbutton', { name: 'Name' }).inputValue(), '', "'Ada' is not a number");
+    await wp.set('textField', 'inputType', 'text');
+    await until(async () => (await field.inputValue()) === 'Ada', 'a text field again, with its value');
   },
   async textArea(wp) {
     const area = wp.control('textArea').getByRole('textbox', { name: 'Notes' });

@@ -74,7 +74,14 @@ export function textField(ctx: ControlContext<'textField'>): Control {
     element,
     update() {
       draw();
-      element.setAttribute('type', ctx.prop('inputType'));
+      const type = ctx.prop('inputType');
+      if (element.getAttribute('type') !== type) {
+        element.setAttribute('type', type);
+        // The inner input dropped a value its old type could not hold ('Ada' in a number field): give it back.
+        const value = element.value;
+        element.value = '';
+        element.value = value;
+      }
       setAttr(element, 'maxlength', ctx.prop('maxLength') > 0 ? ctx.prop('maxLength') : null);
     },
   };
