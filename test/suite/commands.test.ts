@@ -1,0 +1,102 @@
+/**
+ * Several instances of one app, and "Simul: Reload App", in the real extension host. The app is registered through
+ * Simul's public API; events reach it through its view's real connection, the path a click in the page takes.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ViewConnection } from '../../extension/app';
+import type { SimulApi } from '../../extension/vscode/main';
+import { EXTENSION_ID, until } from './support';
+
+/** What `simul.openApp` returns: the running session (same extension host, so the object itself). */
+interface Session {
+  readonly label: string;
+  readonly instance: {
+    readonly closed: boolean;
+    find(id: string): { get(prop: string): unknown } | undefined;
+    tasks(): readonly { name: string; kind: string; state: string }[];
+  };
+  readonly views: Set<{ location: 'panel' | 'view'; connection: ViewConnection; panel?: vscode.WebviewPanel }>;
+}
+
+let seq = 2_000_000;
+/** Sends an event the way the page does. */
+function send(session: Session, controlId: string, name: string, payload: unknown): void {
+  const [view] = session.views;
+  assert.ok(view, `${session.label} has no view`);
+  view.connection.receive({ type: 'event', v: 1, seq: ++seq, controlId, name, payload });
+}
+
+suite('Commands: several instances, Reload App', () => {
+  let api: SimulApi;
+  let registration: vscode.Disposable | undefined;
+
+  suiteSetup(async () => {
+    const ext = vscode.extensions.getExtension<SimulApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = await ext.activate();
+    const { defineApp, ui, state } = api.simul;
+    registration = api.registerApp(
+      defineApp({
+        id: 'cmd-notes',
+        title: 'Notes',
+        setup(app) {
+          const note = state('');
+          const ticks = state(0);
+          app.every(25, () => void ticks.value++, { name: 'tick' });
+          return ui.column({}, [ui.textField({ id: 'note', value: note }), ui.text({ id: 'echo', text: () => `note: ${note.value}` })]);
+        },
+      }),
+    );
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  suiteTeardown(async () => {
+    for (const s of api.sessions().filter((s) => s.app === 'cmd-notes')) await api.closeApp(s.label);
+    registration?.dispose();
+  });
+
+  async function open(): Promise<Session> {
+    const session = await vscode.commands.executeCommand<Session>('simul.openApp', 'cmd-notes');
+    await until(() => [...session.views].some((v) => v.connection.statistics().framesPosted > 0), `${session.label}'s page got its snapshot`);
+    return session;
+  }
+
+  test('two instances of one app run at once, each in its own panel with its own state and tasks', async () => {
+    const first = await open();
+    const second = await open();
+    assert.notEqual(first.label, second.label);
+    const panels = [first, second].map((s) => [...s.views].find((v) => v.location === 'panel')?.panel);
+    assert.ok(panels[0] && panels[1] && panels[0] !== panels[1], 'the two instances share a panel');
+    send(first, 'note', 'input', { value: 'only in the first' });
+    await until(() => first.instance.find('echo')?.get('text') === 'note: only in the first', 'the first instance took the edit');
+    assert.equal(second.instance.find('echo')?.get('text'), 'note: ', 'the edit reached the other instance');
+    const ticking = (s: Session) => s.instance.tasks().filter((t) => t.name === 'tick').length;
+    assert.equal(ticking(first), 1);
+    assert.equal(ticking(second), 1);
+    await api.closeApp(first.label);
+    assert.equal(first.instance.closed, true);
+    assert.equal(second.instance.closed, false, 'closing one instance closed the other');
+    assert.equal(ticking(second), 1, "the other instance's task stopped");
+    await api.closeApp(second.label);
+  });
+
+  test('Simul: Reload App starts the active app afresh in the same panel: a new instance, the old one and its tasks ended', async () => {
+    const session = await open();
+    const panel = [...session.views].find((v) => v.location === 'panel')?.panel;
+    assert.ok(panel);
+    await until(() => panel.active, 'the app panel is the active editor');
+    send(session, 'note', 'input', { value: 'before the reload' });
+    await until(() => session.instance.find('echo')?.get('text') === 'note: before the reload', 'the edit was taken');
+    const old = session.instance;
+    const oldTasks = () => old.tasks().filter((t) => t.kind === 'task' && (t.state === 'running' || t.state === 'pending'));
+    await vscode.commands.executeCommand('simul.reloadApp');
+    assert.notEqual(session.instance, old, 'the session still runs the old instance');
+    assert.equal(old.closed, true, 'the old instance was not closed');
+    assert.deepEqual(oldTasks(), [], 'a task of the old instance is still running');
+    assert.equal(session.instance.find('echo')?.get('text'), 'note: ', 'Reload App starts afresh (a hot reload is what keeps edits)');
+    assert.ok([...session.views].some((v) => v.panel === panel), 'the app left its panel');
+    await until(() => [...session.views].some((v) => v.connection.statistics().framesPosted > 0), 'the panel got the new instance');
+    await api.closeApp(session.label);
+  });
+});
