@@ -25,7 +25,7 @@ async function background(frame: Frame): Promise<string> {
 
 /** Every kind of the catalogue, as the gallery draws them in the real VS Code, in dark and light. */
 export const gallery: Journey = {
-  name: 'the Gallery draws every control of the catalogue in the real VS Code, themed, and follows a live theme switch',
+  name: 'the Gallery draws every control of the catalogue in the real VS Code, works from the keyboard, and follows live theme switches (dark, light, high contrast)',
   async run({ page, artifactsDir, log }) {
     await openApp(page, 'Gallery');
     const frame = await findWebviewFrame(page, control('gallery-tabs'), 'panel');
@@ -39,6 +39,37 @@ export const gallery: Journey = {
     // A click travels to the host and its echo comes back.
     await frame.click(`${control('gallery-button')} vscode-button`);
     await until(async () => /1/.test((await frame.textContent(control('gallery-button-echo'))) ?? ''), 'the button click echoed');
+
+    // The keyboard alone, as in VS Code's own UI: controls are reached with Tab / Shift+Tab under their accessible
+    // names, and Space / Enter / arrows act on them.
+    const echoText = async (kind: string) => ((await frame.textContent(control(`gallery-${kind}-echo`))) ?? '').trim();
+    const focused = () => frame.evaluate(() => document.activeElement?.closest<HTMLElement>('.simul-control')?.dataset.controlId ?? '');
+    await frame.getByRole('textbox', { name: 'Name' }).click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('Keyboard');
+    await until(async () => (await echoText('textField')) === 'Hello, Keyboard!', 'the typed name reached the host and came back');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(), 'gallery-button', 'Shift+Tab from the field did not reach the button before it');
+    await page.keyboard.press('Space');
+    await until(async () => (await echoText('button')) === 'clicks: 2', 'Space pressed the button');
+    for (let i = 0; i < 5 && (await focused()) !== 'gallery-checkbox'; i++) await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'gallery-checkbox', 'Tab did not reach the checkbox');
+    const agreedBefore = await echoText('checkbox');
+    await page.keyboard.press('Space');
+    await until(async () => (await echoText('checkbox')) !== agreedBefore, 'Space toggled the checkbox');
+    const named = await Promise.all(
+      [
+        ['button', 'Click me'],
+        ['textbox', 'Notes'],
+        ['checkbox', 'I agree'],
+        ['switch', 'Live'],
+        ['radiogroup', 'Size'],
+        ['combobox', 'Colour'],
+        ['slider', 'Level'],
+      ].map(async ([role, name]) => ((await frame.getByRole(role as 'button', { name }).count()) > 0 ? '' : `${role} "${name}"`)),
+    );
+    assert.deepEqual(named.filter(Boolean), [], 'controls without their role and accessible name');
+    log(`keyboard: typed, Shift+Tab to the button and Space (${await echoText('button')}), Tab to the checkbox and Space (${await echoText('checkbox')})`);
 
     // SIMUL_GALLERY_SHOTS=<folder> keeps the screenshots (the README's come from here).
     const shots = process.env.SIMUL_GALLERY_SHOTS ?? artifactsDir;
@@ -56,6 +87,30 @@ export const gallery: Journey = {
     }, 'the page followed the switch to the light theme without a reload');
     log(`page background: dark ${dark}, light ${light}`);
     await page.screenshot({ path: join(shots, 'vscode-gallery-light.png') });
+
+    // High contrast, dark and light: the page says which (VS Code's body class) and the controls get the theme's
+    // contrast border, which the other themes do not have.
+    const fieldBorder = () =>
+      frame.evaluate(() => {
+        const root = document.querySelector('[data-control-id="gallery-textField"] vscode-text-field')?.shadowRoot?.querySelector('.root');
+        return root ? getComputedStyle(root).borderTopColor : '';
+      });
+    for (const [theme, bodyClass] of [
+      ['Dark High Contrast', 'vscode-high-contrast'],
+      ['Light High Contrast', 'vscode-high-contrast-light'],
+    ] as const) {
+      await setTheme(page, theme);
+      await until(async () => (await frame.evaluate((c) => document.body.classList.contains(c), bodyClass)) || undefined, `the page knows it is in ${theme}`);
+      const [border, contrast] = await frame.evaluate(() => [
+        getComputedStyle(document.documentElement).getPropertyValue('--vscode-contrastBorder').trim(),
+        getComputedStyle(document.body).backgroundColor,
+      ]);
+      assert.ok(border !== '', `${theme} gives the page no contrast border colour`);
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(border.slice(i, i + 2), 16));
+      await until(async () => (await fieldBorder()) === `rgb(${r}, ${g}, ${b})` || undefined, `the text field has ${theme}'s contrast border`);
+      log(`${theme}: contrast border ${border}, text field border ${await fieldBorder()}, background ${contrast}`);
+    }
+    await setTheme(page, 'Dark Modern');
     assert.ok(frame.isDetached() === false, 'the webview was reloaded by the theme switch');
   },
 };
