@@ -108,8 +108,6 @@ export class AppSession {
   private closing: Promise<void> | undefined;
   /** Shown above the app in each view (see {@link AppHost.setNotice}). */
   notice: AppNotice | undefined;
-  /** Where its hot state is saved between window reloads (see {@link AppHostOptions.memento}). */
-  readonly key: string = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   /** @internal A pending save of its hot state. */
   saveTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -117,6 +115,11 @@ export class AppSession {
     readonly source: AppSource,
     readonly label: string,
     public instance: AppInstance,
+    /**
+     * Where its hot state is saved between window reloads (see {@link AppHostOptions.memento}). A session restored
+     * after a reload goes on under the key it was saved with, so the next reload finds it too.
+     */
+    readonly key: string = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
   ) {}
 
   get closed(): boolean {
@@ -389,7 +392,8 @@ export class AppHost implements vscode.Disposable {
     try {
       const key = (state as PageState).session;
       const saved = typeof key === 'string' ? this.savedSessions()[key] : undefined;
-      const session = await this.start(appId, saved?.app === appId ? fromSaved(saved) : undefined);
+      const restore = saved?.app === appId ? { hotState: fromSaved(saved), key: key as string } : undefined;
+      const session = await this.start(appId, restore?.hotState, restore?.key);
       if (session.instance.restored.length > 0) this.options.log.info(`${session.label}: restored after a reload: ${session.instance.restored.join(', ')}`);
       this.attachPanel(session, panel);
     } catch (error) {
@@ -444,14 +448,14 @@ export class AppHost implements vscode.Disposable {
     if (this.sideView) this.sideView.webview.html = renderWebviewHtml(this.sideView.webview, this.options.extensionUri, 'view');
   }
 
-  private async start(appId: string, hotState?: HotState): Promise<AppSession> {
+  private async start(appId: string, hotState?: HotState, key?: string): Promise<AppSession> {
     // Right after activation the workspace's apps may not be listed yet.
     if (!this.sources.has(appId)) await this.sourcesReady.catch(() => undefined);
     const source = this.sources.get(appId);
     if (!source) throw new Error(`Simul has no app '${appId}'. Open one with "Simul: Open App…".`);
     const definition = await source.load();
     const label = `${definition.title} #${++this.counter}`;
-    const session = new AppSession(source, label, this.mount(definition, label, hotState));
+    const session = new AppSession(source, label, this.mount(definition, label, hotState), key);
     this._sessions.add(session);
     this._onDidChangeSessions.fire();
     return session;
@@ -495,7 +499,7 @@ export class AppHost implements vscode.Disposable {
     };
     store.add(panel.onDidChangeViewState(() => view.connection.setVisible(panel.visible)));
     store.add(panel.onDidDispose(() => this.detach(session, view, true)));
-    this.watchMessages(view, session);
+    this.watchMessages(view);
     session.views.add(view);
     panel.webview.html = this.html(panel.webview, 'panel', session);
   }
@@ -511,20 +515,16 @@ export class AppHost implements vscode.Disposable {
       retitle: () => void (sideView.title = session.instance.title),
     };
     store.add(sideView.onDidChangeVisibility(() => view.connection.setVisible(sideView.visible)));
-    this.watchMessages(view, session);
+    this.watchMessages(view);
     session.views.add(view);
     this.sideAttached = view;
     sideView.title = session.instance.title;
     sideView.webview.html = this.html(sideView.webview, 'view', session);
   }
 
-  private watchMessages(view: AttachedView, session: AppSession): void {
-    view.store.add(
-      view.webview.onDidReceiveMessage((message: unknown) => {
-        view.connection.receive(message);
-        if ((message as { type?: unknown } | null)?.type === 'event') this.saveSoon(session);
-      }),
-    );
+  /** The page's messages go to the view's connection (which saves the session after an accepted event). */
+  private watchMessages(view: AttachedView): void {
+    view.store.add(view.webview.onDidReceiveMessage((message: unknown) => view.connection.receive(message)));
   }
 
   /** The saved sessions, by key. */
@@ -574,12 +574,27 @@ export class AppHost implements vscode.Disposable {
     return this.end(session, 'it was closed');
   }
 
+  /**
+   * Connects a view to the session's instance. An event the instance accepts through it (what the user edited)
+   * has the session's hot state saved soon after; refused messages save nothing.
+   */
   private connect(session: AppSession, webview: vscode.Webview, visible: boolean, location: WebviewLocation): ViewConnection {
-    return session.instance.connect({
+    const connection = session.instance.connect({
       visible,
       name: `${session.label} (${location === 'panel' ? 'panel' : 'side view'})`,
       post: (message: HostToWebviewMessage) => Promise.resolve(webview.postMessage(message)),
     });
+    return {
+      name: connection.name,
+      receive: (message: unknown) => {
+        const accepted = connection.statistics().eventsAccepted;
+        connection.receive(message);
+        if (connection.statistics().eventsAccepted > accepted) this.saveSoon(session);
+      },
+      setVisible: (shown: boolean) => connection.setVisible(shown),
+      dispose: () => connection.dispose(),
+      statistics: () => connection.statistics(),
+    };
   }
 
   private html(webview: vscode.Webview, location: WebviewLocation, session: AppSession): string {

@@ -1,8 +1,9 @@
 /**
  * Reliability journeys, driven through the real workbench: the stress app (test/fixtures/stress-app, another
  * extension registering an app through Simul's API) streams 20 values at 10,000 changes a second while the user
- * types; its panel is hidden and revealed, moved to the side view and back, and the window is reloaded — the page
- * must converge to the host's state every time and keep what the user typed. Then the page itself posts 10,000+
+ * types; its panel is hidden and revealed, moved to the side view and back, and the window is reloaded while it
+ * streams — the page must converge to the host's state every time and keep what the user typed, and once stopped
+ * show exactly the host's final values. Then the page itself posts 10,000+
  * malformed and oversized messages (fast-check), through the same channel its `acquireVsCodeApi().postMessage`
  * uses: each is refused with a logged reason, and the app keeps answering.
  *
@@ -116,38 +117,39 @@ export const streamingSurvives: Journey = {
     frame = await panelFrame(page);
     assert.equal((await shown(frame)).note, TYPED, 'the move back to a panel lost what the user typed');
 
-    // Stopped: the page shows exactly the host's last values.
+    // The window reloads while the app streams: a new extension host, the panel restored by Simul's serializer, and a
+    // new instance that streams on (its `running` flag is an `app.keep` state, saved with what the user typed).
+    const before = readStats(statsFile);
+    assert.ok(before.streaming, 'the app stopped streaming before the reload');
+    const tabs = () => page.locator('.tabs-container .tab').allTextContents();
+    log(`tabs before the reload (streaming, host at change ${before.seq.toLocaleString('en')}): ${(await tabs()).join(', ')}`);
+    await reloadWindow(page);
+    const restarted = await freshStats(statsFile, Date.now(), (s) => s.pid !== before.pid && s.instances > 0 && s.streaming && s.seq > 0);
+    log(`tabs after the reload: ${(await tabs()).join(', ')}; the new host streams (pid ${restarted.pid}, was ${before.pid})`);
+    log(`window reloaded while streaming: caught up in ${await catchesUp(() => panelFrame(page), statsFile, 'the window reload')} ms`);
+    frame = await panelFrame(page);
+    await until(async () => (await shown(frame)).echo === `host has: ${TYPED}`, 'the restored page shows the host has what the user typed');
+    assert.equal((await shown(frame)).note, TYPED, 'the window reload lost what the user typed');
+    assert.equal(readStats(statsFile).note, TYPED, 'the restored app does not have what the user typed');
+
+    // Stopped: the page shows exactly the new host's last values, and still the typed text.
     await click(frame, 'stop');
     await until(async () => (await shown(frame)).status === 'stopped', 'the app says it stopped');
-    const stoppedAt = Date.now();
-    const host = await freshStats(statsFile, stoppedAt + 200, (s) => !s.streaming);
-    await until(async () => JSON.stringify((await shown(frame)).values) === JSON.stringify(host.values), "the page shows exactly the host's final values");
-    log(`stopped after ${host.seq.toLocaleString('en')} changes: the page shows the host's 20 final values exactly`);
-
-    // The window reloads: a new extension host, the panel restored by Simul's serializer.
-    const before = readStats(statsFile);
-    const tabs = () => page.locator('.tabs-container .tab').allTextContents();
-    log(`tabs before the reload: ${(await tabs()).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 1000));
-    await reloadWindow(page);
-    await new Promise((r) => setTimeout(r, 3000));
-    log(`tabs after the reload: ${(await tabs()).join(', ')}`);
-    frame = await panelFrame(page);
-    await freshStats(statsFile, Date.now(), (s) => s.pid !== before.pid && s.instances > 0);
+    const host = await freshStats(statsFile, Date.now() + 200, (s) => !s.streaming);
+    assert.equal(host.pid, restarted.pid, 'the stats come from another extension host');
     let seen = '';
-    const after = await until(async () => {
-      const host = readStats(statsFile);
-      frame = await panelFrame(page);
+    await until(async () => {
       const now = await shown(frame);
       seen = `page ${JSON.stringify(now).slice(0, 300)}; host ${JSON.stringify({ ...host, values: host.values.slice(0, 3) })}`;
-      return JSON.stringify(now.values) === JSON.stringify(host.values) && now.echo === `host has: ${host.note}`.trim() ? host : undefined;
-    }, "the reloaded page shows the new host's state").catch((error: Error) => {
+      return JSON.stringify(now.values) === JSON.stringify(host.values);
+    }, "the page shows exactly the host's final values").catch((error: Error) => {
       throw new Error(`${error.message}; last seen: ${seen}`);
     });
-    const reloaded = await shown(frame);
-    log(`window reloaded: the restored panel shows the new host's state; the field holds "${reloaded.note}"`);
-    assert.equal(reloaded.note, TYPED, 'the window reload lost what the user typed');
-    assert.equal(after.note, TYPED, 'the restored app does not have what the user typed');
+    const final = await shown(frame);
+    log(`stopped after ${host.seq.toLocaleString('en')} changes in the new host: the page shows its 20 final values exactly; the field holds "${final.note}"`);
+    assert.equal(final.note, TYPED, 'the field lost what the user typed');
+    assert.equal(final.echo, `host has: ${TYPED}`, 'the host lost what the user typed');
+    assert.equal(host.note, TYPED, 'the restored app does not have what the user typed');
   },
 };
 

@@ -5,6 +5,7 @@
  * why. These run against a copy of the sample workspace (scripts/test.mjs), so the files they write go away.
  */
 import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { control, findWebviewFrame, type Journey, openApp, runCommand, until } from './workbench';
 
@@ -19,6 +20,17 @@ async function panelText(page: Page, id: string): Promise<string | undefined> {
 
 async function appFrame(page: Page): Promise<Frame> {
   return findWebviewFrame(page, control('greeting'), 'panel');
+}
+
+/**
+ * A screenshot of the whole workbench for the README's quick start: SIMUL_QUICKSTART_SHOTS=<folder> puts them there
+ * (docs/quickstart-*.png come from here), else they are kept with the run's artifacts.
+ */
+async function quickStartShot(page: Page, artifactsDir: string, name: string): Promise<void> {
+  // No hover left over from the last click or selection: the pointer rests on the app's empty panel area.
+  await page.mouse.move(1200, 800);
+  await until(async () => (await page.locator('.workbench-hover-container:visible, .monaco-hover:not(.hidden):visible').count()) === 0, 'no hover shows', 5000).catch(() => undefined);
+  await page.screenshot({ path: join(process.env.SIMUL_QUICKSTART_SHOTS ?? artifactsDir, `quickstart-${name}.png`) });
 }
 
 /** Focuses the editor of the app's file (the first editor group) and selects the first match of `text` in it. */
@@ -56,7 +68,7 @@ async function editorText(page: Page): Promise<string> {
 
 export const newApp: Journey = {
   name: 'Simul: New App… → a name → the new app file in the editor and its panel beside it',
-  async run({ page, log }) {
+  async run({ page, log, artifactsDir }) {
     await runCommand(page, 'Simul: New App…', 30_000, { thenPick: true });
     const input = page.locator('.quick-input-widget input');
     await until(async () => ((await page.locator('.quick-input-widget').textContent()) ?? '').includes('.app.ts'), 'the name box says where the file goes');
@@ -72,12 +84,13 @@ export const newApp: Journey = {
     log(`the panel showed "${greeting.trim()}" ${Date.now() - started} ms after the file tab appeared`);
     const tab = page.locator('.editor-group-container .tab', { hasText: 'Journey app' });
     assert.ok((await tab.count()) > 0, "no editor tab is titled with the app's title");
+    await quickStartShot(page, artifactsDir, '1-new-app');
   },
 };
 
 export const hotReload: Journey = {
   name: 'editing the app in the editor and saving (Ctrl+S) hot-reloads its panel: new code, the typed name kept, no task left',
-  async run({ page, log }) {
+  async run({ page, log, artifactsDir }) {
     const frame = await appFrame(page);
     const field = frame.locator(control('name')).getByRole('textbox', { name: 'Name' });
     await field.click();
@@ -114,12 +127,13 @@ export const hotReload: Journey = {
       return all.length === 1 && / — 0 running$/.test(all[0]) ? all : undefined;
     }, 'the Task Monitor lists the app once, with no task running and no replaced instance still closing', 15_000);
     log(`Task Monitor: ${lines.join(' | ')}`);
+    await quickStartShot(page, artifactsDir, '2-hot-reload');
   },
 };
 
 export const syntaxError: Journey = {
   name: 'a syntax error saved in the editor shows in the Problems panel and on the app, which keeps running the last good build',
-  async run({ page, log }) {
+  async run({ page, log, artifactsDir }) {
     await selectInEditor(page, "label: 'Wave',");
     await page.keyboard.type('label: ,');
     await save(page);
@@ -137,6 +151,7 @@ export const syntaxError: Journey = {
       return rows.find((r) => r.includes('Unexpected ","') && r.includes('Simul (esbuild)'));
     }, "the Problems panel lists esbuild's error", 15_000);
     log(`Problems: ${row.replace(/\s+/g, ' ').trim().slice(0, 160)}`);
+    await quickStartShot(page, artifactsDir, '3-build-error');
 
     // Put it right again (undo until the line is back): the notice goes.
     await runCommand(page, 'View: Focus First Editor Group');
