@@ -538,12 +538,21 @@ export class AppHost implements vscode.Disposable {
     if (!memento || session.saveTimer !== undefined) return;
     session.saveTimer = setTimeout(() => {
       session.saveTimer = undefined;
-      if (session.closed) return;
-      const all = { ...this.savedSessions(), [session.key]: toSaved(session.source.id, session.instance.hotState()) };
-      const keys = Object.keys(all).sort((a, b) => all[b].savedAt - all[a].savedAt);
-      for (const stale of keys.slice(MAX_SAVED_SESSIONS)) delete all[stale];
-      memento.update(SAVED_SESSIONS_KEY, all).then(undefined, (error: unknown) => this.options.log.warn(`Could not save ${session.label}'s state: ${String(error)}`));
+      this.saveNow([session]);
     }, SAVE_DELAY_MS);
+  }
+
+  /** Saves the hot state of `sessions` (open ones) in one update, keeping the {@link MAX_SAVED_SESSIONS} newest. */
+  private saveNow(sessions: readonly AppSession[]): void {
+    const memento = this.options.memento;
+    const open = sessions.filter((s) => !s.closed);
+    if (!memento || open.length === 0) return;
+    const all = { ...this.savedSessions() };
+    for (const session of open) all[session.key] = toSaved(session.source.id, session.instance.hotState());
+    const keys = Object.keys(all).sort((a, b) => all[b].savedAt - all[a].savedAt);
+    for (const stale of keys.slice(MAX_SAVED_SESSIONS)) delete all[stale];
+    const labels = open.map((s) => s.label).join(', ');
+    memento.update(SAVED_SESSIONS_KEY, all).then(undefined, (error: unknown) => this.options.log.warn(`Could not save the state of ${labels}: ${String(error)}`));
   }
 
   /** A view went away. With `endIfLast`, an app no view shows any more ends. */
@@ -602,6 +611,10 @@ export class AppHost implements vscode.Disposable {
   }
 
   dispose(): void {
+    // A window reload deactivates Simul: an edit still waiting for its save is saved now, or the reload loses it.
+    const pending = [...this._sessions].filter((s) => s.saveTimer !== undefined);
+    for (const session of pending) clearTimeout(session.saveTimer);
+    this.saveNow(pending);
     for (const session of [...this._sessions]) void this.end(session, 'Simul was deactivated');
     this.store.dispose();
   }

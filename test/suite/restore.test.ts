@@ -199,6 +199,24 @@ suite('Restore after a window reload (AppHost.restorePanel)', () => {
     third.dispose();
   });
 
+  test('an edit made just before the reload, while its save still waits, is saved when Simul is deactivated', async () => {
+    const memento = new JsonMemento();
+    const first = newHost(memento);
+    const session = await first.open(APP);
+    await loaded(session);
+    send(session, 'name', 'change', { value: 'Grace' });
+    assert.equal(memento.get('simul.savedSessions'), undefined, 'saved at once: the burst of edits is not waited for');
+    const state = pageState(panelOf(session));
+    first.dispose(); // the window reloads at once: Simul is deactivated before the save's delay is over
+    const second = newHost(memento);
+    const panel = vscode.window.createWebviewPanel(APP_PANEL_TYPE, 'Restore test', vscode.ViewColumn.Active);
+    await second.restorePanel(panel, state);
+    const [restored] = second.sessions();
+    assert.ok(restored, 'restorePanel started no app');
+    assert.equal(text(restored, 'greeting'), 'Hello, Grace!', 'the edit made just before the reload was lost');
+    second.dispose();
+  });
+
   test('a panel whose state names no app, or an app nobody registers, is closed and the reason logged', async function () {
     this.timeout(40_000);
     const host = newHost(new JsonMemento());
