@@ -27,6 +27,7 @@ export interface MonitoredStall {
   /** When it was seen (ms since the epoch). */
   readonly at: number;
   readonly taskName: string | undefined;
+  /** How long the loop was blocked: the whole stall once it has ended, until then as long as it had lasted when reported. */
   readonly blockedMs: number;
   /** The whole report as text, with the stack. */
   readonly text: string;

@@ -14,6 +14,8 @@ export interface KeptStall {
   readonly at: number;
   readonly report: StallReport;
   readonly text: string;
+  /** How long the loop was blocked in all, once the stall has ended (the report only says how long it had lasted when the stack was taken). */
+  readonly durationMs: number | undefined;
 }
 
 /**
@@ -25,7 +27,7 @@ export class DebugMode implements vscode.Disposable {
   private watchdog: StallWatchdog | undefined;
   private readonly kept: KeptStall[] = [];
   /** Stalls reported by the watchdog whose end has not come yet. */
-  private readonly open = new Map<number, { readonly report: StallReport; readonly where: string | undefined }>();
+  private readonly open = new Map<number, { readonly report: StallReport; readonly where: string | undefined; readonly kept: KeptStall }>();
   private readonly _onDidChange = new Emitter<void>();
   /** Fires when debug mode turns on or off, or a stall is reported. */
   readonly onDidChange = this._onDidChange.event;
@@ -89,12 +91,13 @@ export class DebugMode implements vscode.Disposable {
       where = undefined;
     }
     const text = `${formatStallReport(report)}${where ? `\n    in ${where}` : ''}`;
-    this.kept.push({ at: Date.now(), report, text });
+    const kept: KeptStall = { at: Date.now(), report, text, durationMs: undefined };
+    this.kept.push(kept);
     if (this.kept.length > MAX_KEPT_REPORTS) this.kept.shift();
     this.log.warn(text);
     // Told to the user once the stall's whole length is known: its end follows the report as soon as the loop
     // is free (the report says only how long it had lasted when the stack was taken).
-    this.open.set(report.stallId, { report, where });
+    this.open.set(report.stallId, { report, where, kept });
     this._onDidChange.fire();
   }
 
@@ -102,7 +105,11 @@ export class DebugMode implements vscode.Disposable {
     const open = this.open.get(end.stallId);
     if (open === undefined) return;
     this.open.delete(end.stallId);
-    const { report, where } = open;
+    const { report, where, kept } = open;
+    // The kept report (the Task Monitor's) gets the whole length too.
+    const at = this.kept.indexOf(kept);
+    if (at >= 0) this.kept[at] = { ...kept, durationMs: end.durationMs, text: `${kept.text}\n    the loop was blocked ${Math.round(end.durationMs)} ms in all` };
+    this._onDidChange.fire();
     this.report(`the extension host was blocked ${Math.round(end.durationMs)} ms${report.taskName ? ` by task "${report.taskName}"` : ''}`, where);
   }
 

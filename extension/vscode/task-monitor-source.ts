@@ -24,7 +24,7 @@ export function taskMonitorSource(host: AppHost, loopDelay: LoopDelayMonitor, de
     ],
     onDidSampleDelay: (listener) => loopDelay.onDidSample(listener),
     stalls: (): MonitoredStall[] =>
-      debugMode.reports().map(({ at, report, text }) => ({ at, taskName: report.taskName, blockedMs: report.blockedMs, text })),
+      debugMode.reports().map(({ at, report, text, durationMs }) => ({ at, taskName: report.taskName, blockedMs: durationMs ?? report.blockedMs, text })),
     debugMode: () => debugMode.enabled,
     onDidChangeStalls: (listener) => debugMode.onDidChange(listener),
   };

@@ -3,6 +3,7 @@ import { journeys as apps } from './apps.journey';
 import { journeys as gallery } from './gallery.journey';
 import { journeys as live, restoredAfterReload } from './live.journey';
 import { journeys as reliability } from './reliability.journey';
+import { journeys as samples } from './samples.journey';
 import { journeys as workspace, restrictedJourneys } from './workspace.journey';
 import type { Journey } from './workbench';
 
@@ -10,6 +11,6 @@ export type { Journey, JourneyContext } from './workbench';
 export { openWorkbench } from './workbench';
 // The reload of the panels the journeys before it left open comes after them; the reliability journeys start from
 // a workbench with no editor open (and reload the window again themselves).
-export const journeys: Journey[] = [...apps, ...live, ...gallery, ...workspace, restoredAfterReload, ...reliability];
+export const journeys: Journey[] = [...apps, ...live, ...gallery, ...samples, ...workspace, restoredAfterReload, ...reliability];
 /** Run in a second VS Code with Workspace Trust on, opened on a folder it does not trust (Restricted Mode). */
 export const restricted: Journey[] = [...restrictedJourneys];

@@ -2,7 +2,7 @@
  * Helpers for driving the real VS Code workbench in Chromium: the command palette, and the nested
  * iframes a webview's page lives in.
  */
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 /** What a journey gets to work with. */
 export interface JourneyContext {
@@ -131,4 +131,21 @@ export async function findWebviewFrame(page: Page, selector: string, location: '
     }
     return undefined;
   }, `a webview frame shown in the ${location} holds ${selector}`, ms);
+}
+
+/**
+ * The notification whose text includes `text`: a toast, or else in the notification center (a toast that came
+ * while the window had no focus goes there silently), with its buttons and the item itself (to click them).
+ */
+export async function notification(page: Page, text: string): Promise<{ text: string; buttons: string[]; item: Locator }> {
+  return until(async () => {
+    for (const selector of ['.notifications-toasts .notification-toast', '.notifications-center .notification-list-item']) {
+      const item = page.locator(selector, { hasText: text }).first();
+      if ((await item.count()) > 0 && (await item.isVisible())) {
+        return { text: (await item.textContent()) ?? '', buttons: await item.locator('.monaco-button').allTextContents(), item };
+      }
+    }
+    if (!(await page.locator('.notifications-center.visible').count())) await runCommand(page, 'Notifications: Show Notifications', 10_000).catch(() => undefined);
+    return undefined;
+  }, `a notification says "${text}"`, 30_000);
 }

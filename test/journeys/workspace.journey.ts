@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { control, findWebviewFrame, type Journey, openApp, runCommand, until } from './workbench';
+import { control, findWebviewFrame, type Journey, notification, openApp, runCommand, until } from './workbench';
 
 const APP = 'journey-app';
 const FILE = `${APP}.app.ts`;
@@ -164,23 +164,6 @@ export const syntaxError: Journey = {
     }, 'the notice is gone once the app builds again', 30_000);
   },
 };
-
-/**
- * The notification whose text includes `text`: a toast, or else in the notification center (a toast that came
- * while the window had no focus goes there silently).
- */
-async function notification(page: Page, text: string): Promise<{ text: string; buttons: string[] }> {
-  return until(async () => {
-    for (const selector of ['.notifications-toasts .notification-toast', '.notifications-center .notification-list-item']) {
-      const item = page.locator(selector, { hasText: text }).first();
-      if ((await item.count()) > 0 && (await item.isVisible())) {
-        return { text: (await item.textContent()) ?? '', buttons: await item.locator('.monaco-button').allTextContents() };
-      }
-    }
-    if (!(await page.locator('.notifications-center.visible').count())) await runCommand(page, 'Notifications: Show Notifications', 10_000).catch(() => undefined);
-    return undefined;
-  }, `a notification says "${text}"`, 30_000);
-}
 
 /** Run in a VS Code with Workspace Trust on, in a folder it does not trust (Restricted Mode). */
 export const restricted: Journey = {
