@@ -66,6 +66,8 @@ interface SavedSession {
 
 /** The memento key of Simul's saved sessions. */
 const SAVED_SESSIONS_KEY = 'simul.savedSessions';
+/** The memento key of the app the side view shows (`{ app, session }`), so a window reload brings it back there. */
+const SIDE_VIEW_KEY = 'simul.sideView';
 /** At most this many saved sessions are kept (the oldest go first): closed panels leave theirs behind. */
 const MAX_SAVED_SESSIONS = 20;
 /** A burst of edits is saved once, this long after the last (ms). */
@@ -163,6 +165,8 @@ export class AppHost implements vscode.Disposable {
   private sideView: vscode.WebviewView | undefined;
   /** The session the side view shows (kept while the view is collapsed or not yet resolved). */
   private sideSession: AppSession | undefined;
+  /** Set once {@link dispose} began (deactivation: a window reload, or the extension stopping). */
+  private disposing = false;
   private sideAttached: AttachedView | undefined;
   private counter = 0;
   private readonly _onDidChangeSessions = this.store.add(new vscode.EventEmitter<void>());
@@ -414,14 +418,41 @@ export class AppHost implements vscode.Disposable {
         this.sideAttached = undefined;
       }
     });
-    if (this.sideSession === undefined && this.defaultSideApp !== undefined && this.sources.has(this.defaultSideApp)) {
-      try {
-        this.sideSession = await this.start(this.defaultSideApp);
-      } catch (error) {
-        this.options.reporter.reportOnce(error, `Opening app '${this.defaultSideApp}' in the side view`);
+    if (this.sideSession === undefined) {
+      // After a window reload: the app the side view showed, with what the user had edited in it; else the default.
+      const shown = this.options.memento?.get<{ app?: unknown; session?: unknown }>(SIDE_VIEW_KEY);
+      const appId = typeof shown?.app === 'string' ? shown.app : undefined;
+      if (appId !== undefined && !this.sources.has(appId)) await this.sourcesReady.catch(() => undefined);
+      const saved = typeof shown?.session === 'string' ? this.savedSessions()[shown.session] : undefined;
+      const restore = appId !== undefined && this.sources.has(appId) ? appId : undefined;
+      if (appId !== undefined && restore === undefined) this.options.log.warn(`The side view showed app '${appId}', which is not registered now: it shows ${this.defaultSideApp ?? 'nothing'} instead`);
+      const app = restore ?? (this.defaultSideApp !== undefined && this.sources.has(this.defaultSideApp) ? this.defaultSideApp : undefined);
+      if (app !== undefined && this.sideSession === undefined) {
+        try {
+          const session =
+            app === restore && saved?.app === app
+              ? await this.start(app, fromSaved(saved), shown?.session as string)
+              : await this.start(app);
+          if (this.sideSession === undefined) this.sideSession = session;
+          else void this.end(session, 'another app was put in the side view meanwhile');
+          if (session.instance.restored.length > 0) this.options.log.info(`${session.label}: restored in the side view: ${session.instance.restored.join(', ')}`);
+        } catch (error) {
+          this.options.reporter.reportOnce(error, `Opening app '${app}' in the side view`);
+        }
       }
     }
-    if (this.sideSession) this.attachSide(this.sideSession, view);
+    if (this.sideSession) {
+      this.rememberSide();
+      if (this.sideView === view && !this.sideAttached) this.attachSide(this.sideSession, view);
+    }
+  }
+
+  /** Notes which app the side view shows (or that it shows none), for the next window reload. */
+  private rememberSide(): void {
+    if (this.disposing) return; // deactivation ends the side view's app: what it showed is kept for the reload
+    const session = this.sideSession;
+    const value = session ? { app: session.source.id, session: session.key } : undefined;
+    this.options.memento?.update(SIDE_VIEW_KEY, value).then(undefined, (error: unknown) => this.options.log.warn(`Could not note the side view's app: ${String(error)}`));
   }
 
   private async showInSideView(session: AppSession): Promise<void> {
@@ -431,6 +462,7 @@ export class AppHost implements vscode.Disposable {
       this.sideAttached = undefined;
     }
     this.sideSession = session;
+    this.rememberSide();
     if (this.sideView) {
       if (!this.sideAttached) this.attachSide(session, this.sideView);
       this.sideView.show?.(false);
@@ -445,6 +477,7 @@ export class AppHost implements vscode.Disposable {
     if (session && this.sideAttached) this.detach(session, this.sideAttached, false);
     this.sideAttached = undefined;
     this.sideSession = undefined;
+    this.rememberSide();
     if (this.sideView) this.sideView.webview.html = renderWebviewHtml(this.sideView.webview, this.options.extensionUri, 'view');
   }
 
@@ -568,7 +601,10 @@ export class AppHost implements vscode.Disposable {
     if (!this._sessions.delete(session)) return;
     clearTimeout(session.saveTimer);
     session.saveTimer = undefined;
-    if (this.sideSession === session) this.sideSession = undefined;
+    if (this.sideSession === session) {
+      this.sideSession = undefined;
+      this.rememberSide();
+    }
     this._onDidChangeSessions.fire();
     try {
       await session.close(reason);
@@ -611,6 +647,7 @@ export class AppHost implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposing = true;
     // A window reload deactivates Simul: an edit still waiting for its save is saved now, or the reload loses it.
     const pending = [...this._sessions].filter((s) => s.saveTimer !== undefined);
     for (const session of pending) clearTimeout(session.saveTimer);

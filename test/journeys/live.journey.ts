@@ -57,7 +57,7 @@ export const liveUpdates: Journey = {
 
 /** A window reload ends the extension host; the restored panel shows a new instance with what the user typed. */
 export const restoredAfterReload: Journey = {
-  name: 'after a window reload the app panels come back, showing what the user had typed',
+  name: 'after a window reload the app panels and the side view come back, showing what the user had typed',
   async run({ page, log }) {
     await runCommand(page, 'View: Close All Editors');
     await openApp(page, 'Live updates');
@@ -66,6 +66,19 @@ export const restoredAfterReload: Journey = {
     await frame.locator(`${control('query')} vscode-text-field`).click();
     await page.keyboard.type('kept across reloads', { delay: 20 });
     await until(async () => ((await frame.textContent(control('result'))) ?? '').includes('Results for "kept across reloads"'), 'the result landed');
+
+    // And an app in the side view: the Gallery, moved there, its name typed.
+    const sideField = `${control('gallery-textField')} vscode-text-field`;
+    await openApp(page, 'Gallery');
+    await findWebviewFrame(page, sideField, 'panel');
+    await runCommand(page, 'Simul: Move App to Side View');
+    const side = await findWebviewFrame(page, sideField, 'view');
+    await side.locator(sideField).click();
+    await until(async () => (await side.evaluate(() => document.activeElement?.closest<HTMLElement>('.simul-control')?.dataset.controlId)) === 'gallery-textField' || undefined, 'the side view\'s field has the focus');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' in the side view', { delay: 20 });
+    const sideTyped = await side.locator(sideField).evaluate((el) => (el as HTMLInputElement).value);
+    await until(async () => ((await side.textContent(control('gallery-textField-echo'))) ?? '').includes(sideTyped), 'the side view\'s app took the name');
     await page.waitForTimeout(800); // the host saves a burst of edits 300 ms after the last one
     const tabs = () => page.locator('.tabs-container .tab').allTextContents();
     log(`tabs before the reload: ${(await tabs()).join(', ')}`);
@@ -81,6 +94,11 @@ export const restoredAfterReload: Journey = {
     }, 'the restored panel shows what the user typed');
     await until(async () => ((await frame.textContent(control('result'))) ?? '').includes('Results for "kept across reloads"'), 'the restored app computed the result again', 20_000);
     log(`panel restored with "${value}" ${Date.now() - reloaded} ms after the reload`);
+
+    const sideAfter = await findWebviewFrame(page, sideField, 'view', 30_000);
+    await until(async () => (await sideAfter.locator(sideField).evaluate((el) => (el as HTMLInputElement).value)) === sideTyped || undefined, 'the side view shows the Gallery again, with the name typed in it');
+    log(`side view restored: the Gallery, its name field holding "${sideTyped}"`);
+    await runCommand(page, 'Simul: Show Task Monitor'); // the side view's usual app, for the journeys that follow
   },
 };
 
