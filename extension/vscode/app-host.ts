@@ -394,11 +394,7 @@ export class AppHost implements vscode.Disposable {
       return;
     }
     try {
-      const key = (state as PageState).session;
-      const saved = typeof key === 'string' ? this.savedSessions()[key] : undefined;
-      const restore = saved?.app === appId ? { hotState: fromSaved(saved), key: key as string } : undefined;
-      const session = await this.start(appId, restore?.hotState, restore?.key);
-      if (session.instance.restored.length > 0) this.options.log.info(`${session.label}: restored after a reload: ${session.instance.restored.join(', ')}`);
+      const session = await this.startRestored(appId, (state as PageState).session, 'after a reload');
       this.attachPanel(session, panel);
     } catch (error) {
       this.options.reporter.reportOnce(error, `Restoring app '${appId}'`);
@@ -423,19 +419,14 @@ export class AppHost implements vscode.Disposable {
       const shown = this.options.memento?.get<{ app?: unknown; session?: unknown }>(SIDE_VIEW_KEY);
       const appId = typeof shown?.app === 'string' ? shown.app : undefined;
       if (appId !== undefined && !this.sources.has(appId)) await this.sourcesReady.catch(() => undefined);
-      const saved = typeof shown?.session === 'string' ? this.savedSessions()[shown.session] : undefined;
       const restore = appId !== undefined && this.sources.has(appId) ? appId : undefined;
       if (appId !== undefined && restore === undefined) this.options.log.warn(`The side view showed app '${appId}', which is not registered now: it shows ${this.defaultSideApp ?? 'nothing'} instead`);
       const app = restore ?? (this.defaultSideApp !== undefined && this.sources.has(this.defaultSideApp) ? this.defaultSideApp : undefined);
       if (app !== undefined && this.sideSession === undefined) {
         try {
-          const session =
-            app === restore && saved?.app === app
-              ? await this.start(app, fromSaved(saved), shown?.session as string)
-              : await this.start(app);
+          const session = app === restore ? await this.startRestored(app, shown?.session, 'in the side view') : await this.start(app);
           if (this.sideSession === undefined) this.sideSession = session;
           else void this.end(session, 'another app was put in the side view meanwhile');
-          if (session.instance.restored.length > 0) this.options.log.info(`${session.label}: restored in the side view: ${session.instance.restored.join(', ')}`);
         } catch (error) {
           this.options.reporter.reportOnce(error, `Opening app '${app}' in the side view`);
         }
@@ -479,6 +470,17 @@ export class AppHost implements vscode.Disposable {
     this.sideSession = undefined;
     this.rememberSide();
     if (this.sideView) this.sideView.webview.html = renderWebviewHtml(this.sideView.webview, this.options.extensionUri, 'view');
+  }
+
+  /**
+   * Starts `appId` for a view VS Code brings back after a window reload: with the hot state saved under `key` when it
+   * is this app's (the session then goes on under that key, so the next reload finds it too), else afresh.
+   */
+  private async startRestored(appId: string, key: unknown, where: string): Promise<AppSession> {
+    const saved = typeof key === 'string' ? this.savedSessions()[key] : undefined;
+    const session = saved?.app === appId ? await this.start(appId, fromSaved(saved), key as string) : await this.start(appId);
+    if (session.instance.restored.length > 0) this.options.log.info(`${session.label}: restored ${where}: ${session.instance.restored.join(', ')}`);
+    return session;
   }
 
   private async start(appId: string, hotState?: HotState, key?: string): Promise<AppSession> {
