@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { CONTROL_KINDS } from '../../extension/protocol/catalogue';
-import { control, findWebviewFrame, type Journey, openApp, until } from './workbench';
+import { control, findWebviewFrame, focusedControl, type Journey, openApp, until } from './workbench';
 
 /** Switches the colour theme the way a person does: Ctrl+K Ctrl+T (the theme picker), type its name, pick it. */
 async function setTheme(page: Page, name: string): Promise<void> {
@@ -43,7 +43,7 @@ export const gallery: Journey = {
     // The keyboard alone, as in VS Code's own UI: controls are reached with Tab / Shift+Tab under their accessible
     // names, and Space / Enter / arrows act on them.
     const echoText = async (kind: string) => ((await frame.textContent(control(`gallery-${kind}-echo`))) ?? '').trim();
-    const focused = () => frame.evaluate(() => document.activeElement?.closest<HTMLElement>('.simul-control')?.dataset.controlId ?? '');
+    const focused = () => focusedControl(frame);
     const nameField = frame.getByRole('textbox', { name: 'Name' });
     await nameField.click();
     // VS Code hands the focus to the webview's frame after the click: keys pressed before it lands go elsewhere.

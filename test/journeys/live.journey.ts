@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { control, findWebviewFrame, type Journey, openApp, reloadWindow, runCommand, until } from './workbench';
+import { control, findWebviewFrame, focusedControl, type Journey, openApp, reloadWindow, runCommand, until } from './workbench';
 
 const UPDATES = 10_000;
 
@@ -74,7 +74,7 @@ export const restoredAfterReload: Journey = {
     await runCommand(page, 'Simul: Move App to Side View');
     const side = await findWebviewFrame(page, sideField, 'view');
     await side.locator(sideField).click();
-    await until(async () => (await side.evaluate(() => document.activeElement?.closest<HTMLElement>('.simul-control')?.dataset.controlId)) === 'gallery-textField' || undefined, 'the side view\'s field has the focus');
+    await until(async () => (await focusedControl(side)) === 'gallery-textField' || undefined, 'the side view\'s field has the focus');
     await page.keyboard.press('End');
     await page.keyboard.type(' in the side view', { delay: 20 });
     const sideTyped = await side.locator(sideField).evaluate((el) => (el as HTMLInputElement).value);

@@ -45,6 +45,11 @@ export async function openWorkbench(page: Page, url: string): Promise<void> {
   await page.waitForSelector('.part.statusbar', { timeout: 60_000 });
 }
 
+/** The id of the control that holds the focus in a webview frame ('' when none does). */
+export function focusedControl(frame: Frame): Promise<string> {
+  return frame.evaluate(() => document.activeElement?.closest<HTMLElement>('.simul-control')?.dataset.controlId ?? '');
+}
+
 /**
  * Reloads the window the way a person does ("Developer: Reload Window"): VS Code saves the editor layout and the
  * webviews' state first, then starts a new extension host. (Navigating the page away instead loses whatever the
