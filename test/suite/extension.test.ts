@@ -242,7 +242,9 @@ suite('Simul in the extension host', () => {
       const report = new Promise<StallReport>((resolve) => watchdog.onDidDetectStall(resolve));
       runtime.startSoon(async (task) => {
         await sleep(50, task);
-        blockTheLoop(400);
+        // Long enough for the watchdog's worker to get a core and pause the host while it is still blocked, also when
+        // the machine is loaded (a 400 ms block ended first there, and the report then rightly had no stack).
+        blockTheLoop(1000);
       }, 'blocking handler');
       const r = await report;
       assert.equal(r.taskName, 'blocking handler');
