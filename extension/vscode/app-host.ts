@@ -650,10 +650,10 @@ export class AppHost implements vscode.Disposable {
 
   dispose(): void {
     this.disposing = true;
-    // A window reload deactivates Simul: an edit still waiting for its save is saved now, or the reload loses it.
-    const pending = [...this._sessions].filter((s) => s.saveTimer !== undefined);
-    for (const session of pending) clearTimeout(session.saveTimer);
-    this.saveNow(pending);
+    // A window reload deactivates Simul: every open session is saved now. An edit still waiting for its save would be
+    // lost otherwise, and so would an `app.keep` state that the app's own code changed (no user event saved it).
+    for (const session of this._sessions) clearTimeout(session.saveTimer);
+    this.saveNow([...this._sessions]);
     for (const session of [...this._sessions]) void this.end(session, 'Simul was deactivated');
     this.store.dispose();
   }

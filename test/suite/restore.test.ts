@@ -14,7 +14,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, until } from './support';
-import { defineApp, state, ui } from '../../extension/simul';
+import { defineApp, type State, state, ui } from '../../extension/simul';
 import { APP_PANEL_TYPE, AppHost, type AppSession } from '../../extension/vscode/app-host';
 import { ErrorReporter } from '../../extension/vscode/error-reporter';
 import { createRuntime, type Runtime } from '../../extension/runtime';
@@ -50,6 +50,21 @@ const restoreApp = defineApp({
       ui.button({ id: 'add', label: 'Add', onClick: () => void clicks.value++ }),
       ui.text({ id: 'clicks', text: () => `${clicks.value} clicks` }),
     ]);
+  },
+});
+
+const CODE_APP = 'restore-test-code';
+/** The `app.keep` state of the newest instance of {@link codeApp}, for the test to change as the app's own code would. */
+let codeTicks: State<number> | undefined;
+
+/** An app whose kept state only its code changes (a timer, a feed): no user event ever says it should be saved. */
+const codeApp = defineApp({
+  id: CODE_APP,
+  title: 'Restore test (code)',
+  setup(app) {
+    const ticks = app.keep('ticks', 0);
+    codeTicks = ticks;
+    return ui.text({ id: 'ticks', text: () => `${ticks.value} ticks` });
   },
 });
 
@@ -104,6 +119,7 @@ suite('Restore after a window reload (AppHost.restorePanel)', () => {
   const newHost = (memento: vscode.Memento): AppHost => {
     const host = new AppHost({ extensionUri, runtime, reporter, log, memento });
     host.register({ id: APP, title: restoreApp.title, origin: 'extension', load: () => restoreApp });
+    host.register({ id: CODE_APP, title: codeApp.title, origin: 'extension', load: () => codeApp });
     hosts.push(host);
     return host;
   };
@@ -214,6 +230,26 @@ suite('Restore after a window reload (AppHost.restorePanel)', () => {
     const [restored] = second.sessions();
     assert.ok(restored, 'restorePanel started no app');
     assert.equal(text(restored, 'greeting'), 'Hello, Grace!', 'the edit made just before the reload was lost');
+    second.dispose();
+  });
+
+  test("an app.keep state that only the app's code changed is saved when Simul is deactivated", async () => {
+    const memento = new JsonMemento();
+    const first = newHost(memento);
+    const session = await first.open(CODE_APP);
+    await loaded(session);
+    codeTicks!.value = 7; // as a timer of the app would: no event from the page
+    await until(() => text(session, 'ticks') === '7 ticks', 'the app showed its new count');
+    assert.equal(memento.get('simul.savedSessions'), undefined, 'saved without a user event: this test no longer shows what it means to');
+    const state = pageState(panelOf(session));
+    first.dispose(); // the window reloads
+    const second = newHost(memento);
+    const panel = vscode.window.createWebviewPanel(APP_PANEL_TYPE, 'Restore test (code)', vscode.ViewColumn.Active);
+    await second.restorePanel(panel, state);
+    const [restored] = second.sessions();
+    assert.ok(restored, 'restorePanel started no app');
+    assert.equal(text(restored, 'ticks'), '7 ticks', 'the kept state its code changed was lost in the reload');
+    assert.deepEqual(restored.instance.restored, ['keep "ticks"']);
     second.dispose();
   });
 
