@@ -27,7 +27,7 @@ function send(session: Session, controlId: string, name: string, payload: unknow
   view.connection.receive({ type: 'event', v: 1, seq: ++seq, controlId, name, payload });
 }
 
-suite('Commands: several instances, Reload App', () => {
+suite('Commands: several instances, Reload App, Show Log', () => {
   let api: SimulApi;
   let registration: vscode.Disposable | undefined;
 
@@ -98,5 +98,15 @@ suite('Commands: several instances, Reload App', () => {
     assert.ok([...session.views].some((v) => v.panel === panel), 'the app left its panel');
     await until(() => [...session.views].some((v) => v.connection.statistics().framesPosted > 0), 'the panel got the new instance');
     await api.closeApp(session.label);
+  });
+
+  test("Simul: Show Log shows Simul's log in the Output panel", async () => {
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    const shown = () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'output' && /Simul/.test(e.document.uri.path));
+    assert.equal(shown(), undefined, "Simul's log is already shown before the command: this test would prove nothing");
+    await vscode.commands.executeCommand('simul.showLog');
+    const editor = await until(shown, "the Output panel shows Simul's log", 10_000);
+    await until(() => /Simul \S+ activated/.test(editor.document.getText()) || undefined, 'the log holds the activation line', 10_000);
+    await vscode.commands.executeCommand('workbench.action.closePanel');
   });
 });
