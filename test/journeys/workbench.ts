@@ -75,14 +75,16 @@ export async function runCommand(page: Page, title: string, ms = 30_000, options
   const deadline = Date.now() + ms;
   while (true) {
     await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(`>${title}`);
     try {
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      // Short: a panel that a window reload brings back can take the focus and close the palette as it opens (the
+      // input goes inert, then hidden); the palette is then opened again, as a person would.
+      await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ state: 'visible', timeout: 3_000 });
       break;
     } catch (err) {
       await page.keyboard.press('Escape');
-      if (Date.now() > deadline) throw new Error(`the command palette never listed "${title}": ${String(err)}`);
+      if (Date.now() > deadline) throw new Error(`the command palette never listed "${title}" (or kept closing): ${String(err)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
   }
