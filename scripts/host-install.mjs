@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { ensureDebianPackages } from './system-packages.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE24_VERSION = '24.9.0';
@@ -61,6 +62,11 @@ export async function ensureHost() {
         'Use `npm run test:electron` on other platforms.',
     );
   }
+  // code-server's postinstall builds VS Code's native modules: a C++ toolchain, Python for node-gyp, Kerberos headers.
+  ensureDebianPackages(
+    [{ name: 'libkrb5-dev' }, { name: 'build-essential', command: 'g++' }, { name: 'make', command: 'make' }, { name: 'python3', command: 'python3' }],
+    "Code-server's native modules",
+  );
   console.log(`[host] installing code-server ${CODE_SERVER_VERSION} with Node ${NODE24_VERSION} into ${p.dir} (first run only, about 4 minutes)`);
   rmSync(p.dir, { recursive: true, force: true });
   mkdirSync(join(p.dir, 'node'), { recursive: true });

@@ -24,6 +24,7 @@ import { join, relative } from 'node:path';
 import { chromiumPath, CHROMIUM_ARGS, installVsix, startServer, tempDir } from './vscode-host.mjs';
 import { filesUnder } from './files.mjs';
 import { ensureHost } from './host-install.mjs';
+import { ensureDebianPackages } from './system-packages.mjs';
 
 const root = join(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -307,6 +308,7 @@ async function runJourneys(mod, list, { extensionsDir, trust, settings, devExten
 
 const started = Date.now();
 try {
+  if (only !== 'unit' && !process.env.SIMUL_CHROMIUM) ensureDebianPackages([{ name: 'chromium', command: 'chromium' }], 'The webview tests and UI journeys');
   if (only === 'all' || only === 'unit') {
     await step('lint', npx('eslint'), ['--max-warnings', '0', '.']);
     await step('type-check', 'npm', ['run', '--silent', 'typecheck']);
