@@ -9,7 +9,7 @@
  * Each case runs in its own child process (fresh heap and JIT; and a library that turns on AsyncLocalStorage cannot
  * slow the others), warmed up, then repeated: it prints the mean run (the cost, garbage collection included) and the
  * best one. The machine's load shows in the figures: run it on a quiet one. `SIMUL_BENCH_NODE=/path/to/node` runs the
- * cases on another Node (the extension host's own: Node 22 in VS Code, Node 24 in the code-server the tests use).
+ * cases on another Node (the extension host's own, e.g. the Node 24 that runs code-server for the tests).
  */
 import { fork } from 'node:child_process';
 import { Mutex, Semaphore as AmSemaphore } from 'async-mutex';
@@ -243,7 +243,7 @@ function measure(kind: string, label: string, hop = false): Promise<Figures> {
 /**
  * `Promise.all` and Simul's rows take a second or two a process, so they run in {@link ROUNDS} processes each,
  * interleaved, and their figures are pooled (mean of the means, best of the bests): a busy neighbour on a shared
- * machine then weighs on every row alike. Effection's rows take minutes and run once.
+ * machine then weighs on every row alike. The other libraries' rows run in one process (Effection's take minutes).
  */
 const ROUNDS = 3;
 
