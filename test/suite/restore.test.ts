@@ -83,6 +83,18 @@ function panelOf(session: AppSession): vscode.WebviewPanel {
   return views[0].panel;
 }
 
+/**
+ * The window reloaded: VS Code makes a new `simul.app` panel and hands it, with the state its page stored, to the
+ * new extension host's `host`. Resolves with that panel and the session restorePanel started in it.
+ */
+async function restoreInNewPanel(host: AppHost, state: { app: string; session: string }, what = 'restorePanel'): Promise<{ panel: vscode.WebviewPanel; restored: AppSession }> {
+  const panel = vscode.window.createWebviewPanel(APP_PANEL_TYPE, 'Restore test', vscode.ViewColumn.Active);
+  await host.restorePanel(panel, state);
+  const restored = host.sessions().find((s) => [...s.views].some((v) => (v as { panel?: vscode.WebviewPanel }).panel === panel));
+  assert.ok(restored, `${what} started no app in the panel VS Code gave`);
+  return { panel, restored };
+}
+
 /** Sends events to a session the way its page does (seq numbers go on from the last one). */
 let seq = 5000;
 function send(session: AppSession, controlId: string, name: string, payload: unknown = {}): void {
@@ -179,11 +191,8 @@ suite('Restore after a window reload (AppHost.restorePanel)', () => {
     first.dispose();
     await until(() => session.instance.closed, 'the old instance closed');
     const second = newHost(memento);
-    const panel = vscode.window.createWebviewPanel(APP_PANEL_TYPE, 'Restore test', vscode.ViewColumn.Active);
-    await second.restorePanel(panel, state);
-    const [restored] = second.sessions();
-    assert.ok(restored, 'restorePanel started no app');
-    assert.equal(panelOf(restored), panel, 'the restored app is not shown in the panel VS Code gave');
+    const { panel, restored } = await restoreInNewPanel(second, state);
+    assert.equal(panelOf(restored), panel, 'the restored app is shown in more than the panel VS Code gave');
     await loaded(restored);
     assert.deepEqual([...restored.instance.restored].sort(), ['keep "clicks"', 'textField "name".value']);
     assert.equal(prop(restored, 'name', 'value'), 'Ada', 'the typed name is not back');
@@ -198,18 +207,13 @@ suite('Restore after a window reload (AppHost.restorePanel)', () => {
     await until(() => saved(session.key)?.kept.some(([k, v]) => k === 'clicks' && v === 3), 'the restored session saved its new click', 5000);
     second.dispose();
     const third = newHost(memento);
-    const panel2 = vscode.window.createWebviewPanel(APP_PANEL_TYPE, 'Restore test', vscode.ViewColumn.Active);
-    await third.restorePanel(panel2, again);
-    const [twice] = third.sessions();
-    assert.ok(twice, 'the second restore started no app');
+    const { restored: twice } = await restoreInNewPanel(third, again, 'the second restore');
     assert.equal(text(twice, 'greeting'), 'Hello, Ada!', 'the second reload lost the typed name');
     assert.equal(text(twice, 'clicks'), '3 clicks', 'the second reload lost the app.keep state');
 
     // A page whose session was never saved (nothing edited) restores a fresh instance.
-    const panel3 = vscode.window.createWebviewPanel(APP_PANEL_TYPE, 'Restore test', vscode.ViewColumn.Active);
-    await third.restorePanel(panel3, { app: APP, session: 'never-saved' });
-    const fresh = third.sessions().find((s) => s !== twice);
-    assert.ok(fresh, 'a page with an unsaved session was not restored');
+    const { restored: fresh } = await restoreInNewPanel(third, { app: APP, session: 'never-saved' }, 'a page with an unsaved session');
+    assert.notEqual(fresh, twice);
     assert.equal(text(fresh, 'greeting'), 'Hello, world!');
     assert.deepEqual(fresh.instance.restored, []);
     third.dispose();
@@ -225,10 +229,7 @@ suite('Restore after a window reload (AppHost.restorePanel)', () => {
     const state = pageState(panelOf(session));
     first.dispose(); // the window reloads at once: Simul is deactivated before the save's delay is over
     const second = newHost(memento);
-    const panel = vscode.window.createWebviewPanel(APP_PANEL_TYPE, 'Restore test', vscode.ViewColumn.Active);
-    await second.restorePanel(panel, state);
-    const [restored] = second.sessions();
-    assert.ok(restored, 'restorePanel started no app');
+    const { restored } = await restoreInNewPanel(second, state);
     assert.equal(text(restored, 'greeting'), 'Hello, Grace!', 'the edit made just before the reload was lost');
     second.dispose();
   });
@@ -244,10 +245,7 @@ suite('Restore after a window reload (AppHost.restorePanel)', () => {
     const state = pageState(panelOf(session));
     first.dispose(); // the window reloads
     const second = newHost(memento);
-    const panel = vscode.window.createWebviewPanel(APP_PANEL_TYPE, 'Restore test (code)', vscode.ViewColumn.Active);
-    await second.restorePanel(panel, state);
-    const [restored] = second.sessions();
-    assert.ok(restored, 'restorePanel started no app');
+    const { restored } = await restoreInNewPanel(second, state);
     assert.equal(text(restored, 'ticks'), '7 ticks', 'the kept state its code changed was lost in the reload');
     assert.deepEqual(restored.instance.restored, ['keep "ticks"']);
     second.dispose();
