@@ -268,18 +268,33 @@ export const speedComparison: Journey = {
   },
 };
 
-/** Sets a boolean setting in the Settings UI ("Preferences: Open User Settings", search, click its checkbox). */
+/**
+ * Sets a boolean setting in the Settings UI ("Preferences: Open User Settings", search, click its checkbox). The
+ * Settings editor re-renders its rows when a setting changes, and once (CI, 2026-12-04) showed the row unchecked while
+ * the setting had been turned on: a check that does not come up is looked at again in a freshly opened editor,
+ * as a person would, before clicking again.
+ */
 async function setBooleanSetting(page: Page, id: string, on: boolean): Promise<void> {
-  await runCommand(page, 'Preferences: Open User Settings');
-  const search = page.locator('.settings-editor .settings-header .suggest-input-container .monaco-editor').first();
-  await search.waitFor({ state: 'visible', timeout: 15_000 });
-  await search.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type(id);
-  const checkbox = page.locator('.settings-editor .setting-item-bool', { hasText: 'Debug Mode' }).locator('.setting-value-checkbox').first();
-  await checkbox.waitFor({ state: 'visible', timeout: 15_000 });
-  if ((await checkbox.getAttribute('aria-checked')) !== String(on)) await checkbox.click();
-  await until(async () => (await checkbox.getAttribute('aria-checked')) === String(on), `the setting ${id} is ${on ? 'on' : 'off'}`);
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'Preferences: Open User Settings');
+    const search = page.locator('.settings-editor .settings-header .suggest-input-container .monaco-editor').first();
+    await search.waitFor({ state: 'visible', timeout: 15_000 });
+    await search.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(id);
+    const checkbox = page.locator('.settings-editor .setting-item-bool', { hasText: 'Debug Mode' }).locator('.setting-value-checkbox').first();
+    await checkbox.waitFor({ state: 'visible', timeout: 15_000 });
+    const isSet = async () => (await checkbox.getAttribute('aria-checked')) === String(on);
+    if (await isSet()) return;
+    await checkbox.click();
+    try {
+      await until(isSet, `the setting ${id} is ${on ? 'on' : 'off'}`, 5_000);
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await closeEditors(page);
+    }
+  }
 }
 
 export const blocking: Journey = {
