@@ -12,11 +12,37 @@ export interface MemoryChannelStatistics {
   readonly tasksWaitingReceive: number;
 }
 
+/**
+ * A caller parked on one end of a channel. It remembers the end because closing an end wakes only the callers parked
+ * on that very end (Trio's per-end `_tasks`), while the queue they wait in is shared by all clones so that they are
+ * served in arrival order whichever clone they came through.
+ */
+class EndWaiter<T> extends Waiter<T> {
+  constructor(source: CancelSource | null, value: unknown, readonly end: object) {
+    super(source, value);
+  }
+}
+
+/**
+ * Fails every caller parked in `queue` on `end`, leaving the others queued. It walks the whole shared queue, which
+ * costs only when an end is closed: keeping a list per end instead would cost on every wait.
+ */
+function rejectParkedOn<T>(queue: WaitQueue<T>, end: object, error: () => Error): void {
+  for (let waiter = queue.peek(); waiter !== null; ) {
+    const next = waiter.next; // reject() unlinks the waiter
+    if ((waiter as EndWaiter<T>).end === end) waiter.reject(error());
+    waiter = next;
+  }
+}
+
 /** State shared by all ends of one channel. */
 class ChannelState<T> {
   buffer: T[] = [];
   openSend = 0;
   openReceive = 0;
+  // Invariant: every waiter in these queues is an EndWaiter parked on an end that is still open (closing an end
+  // empties them of its waiters). Hence a value in `senders` was sent through an open end and may be received, and
+  // a receiver in `receivers` may take a value.
   readonly senders = new WaitQueue<void>();
   readonly receivers = new WaitQueue<T>();
   constructor(readonly maxBufferSize: number) {}
@@ -46,9 +72,10 @@ export class MemorySendChannel<T> {
 
   /**
    * Sends `value`, waiting until a receiver takes it (buffer size 0) or there is room in the buffer. Fails with
-   * {@link ClosedResourceError} if this end is closed, {@link BrokenResourceError} if every receive end is.
+   * {@link ClosedResourceError} if this end is closed (also while the send waits: the value is then dropped),
+   * {@link BrokenResourceError} if every receive end is.
    */
-  send(value: T, cx?: CancelSource): Promise<void> {
+  send(value: T, cx?: CancelSource | null): Promise<void> {
     const source = resolveSource(cx);
     const error = cancelledErrorOf(source);
     if (error !== null) return Promise.reject(error);
@@ -57,7 +84,7 @@ export class MemorySendChannel<T> {
     } catch (e) {
       return Promise.reject(e);
     }
-    const waiter = new Waiter<void>(source, value);
+    const waiter = new EndWaiter<void>(source, value, this);
     this._state.senders.push(waiter);
     return waiter.promise;
   }
@@ -91,13 +118,20 @@ export class MemorySendChannel<T> {
     return new MemorySendChannel(this._state);
   }
 
-  /** Closes this end. When it was the last send end, waiting receivers get {@link EndOfChannelError} once the buffer is drained. */
+  /**
+   * Closes this end (Trio's `MemorySendChannel.close`). Sends parked on this end fail with
+   * {@link ClosedResourceError} and their values are dropped: a value sent through a closed end is never received.
+   * Sends parked on other clones keep waiting. When it was the last send end, receivers drain the buffer and then get
+   * {@link EndOfChannelError}.
+   */
   close(): void {
     if (this._closed) return;
     this._closed = true;
     const s = this._state;
+    rejectParkedOn(s.senders, this, () => new ClosedResourceError('MemorySendChannel.send(): this send end was closed while the value waited to be received; it was not sent.'));
     if (--s.openSend === 0) {
-      // Invariant: receivers wait only when the buffer is empty, so they can all be told at once.
+      // Every parked sender came through an end now closed, so none is left to refill the buffer. Receivers wait
+      // only when the buffer is empty, so they can all be told at once; later receives drain the buffer first.
       for (const receiver of s.receivers.drain()) receiver.reject(endOfChannel());
     }
   }
@@ -126,9 +160,9 @@ export class MemoryReceiveChannel<T> implements AsyncIterable<T> {
 
   /**
    * Receives the next value, waiting for one. Fails with {@link EndOfChannelError} once every send end is closed
-   * and the buffer is empty, {@link ClosedResourceError} if this end is closed.
+   * and the buffer is empty, {@link ClosedResourceError} if this end is closed (also while the receive waits).
    */
-  receive(cx?: CancelSource): Promise<T> {
+  receive(cx?: CancelSource | null): Promise<T> {
     const source = resolveSource(cx);
     const error = cancelledErrorOf(source);
     if (error !== null) return Promise.reject(error);
@@ -136,7 +170,7 @@ export class MemoryReceiveChannel<T> implements AsyncIterable<T> {
     if (this._closed) return Promise.reject(closedReceive());
     if (s.buffer.length > 0 || s.senders.size > 0) return Promise.resolve(this._take());
     if (s.openSend === 0) return Promise.reject(endOfChannel());
-    const waiter = new Waiter<T>(source);
+    const waiter = new EndWaiter<T>(source, undefined, this);
     s.receivers.push(waiter);
     return waiter.promise;
   }
@@ -173,12 +207,18 @@ export class MemoryReceiveChannel<T> implements AsyncIterable<T> {
     return new MemoryReceiveChannel(this._state);
   }
 
-  /** Closes this end. When it was the last receive end, waiting senders get {@link BrokenResourceError} and the buffer is dropped. */
+  /**
+   * Closes this end (Trio's `MemoryReceiveChannel.close`). Receives parked on this end fail with
+   * {@link ClosedResourceError} and take no value, so what is sent next goes to a receiver on an open clone.
+   * When it was the last receive end, parked and later sends get {@link BrokenResourceError} and the buffer is dropped.
+   */
   close(): void {
     if (this._closed) return;
     this._closed = true;
     const s = this._state;
+    rejectParkedOn(s.receivers, this, () => new ClosedResourceError('MemoryReceiveChannel.receive(): this receive end was closed while the receive waited.'));
     if (--s.openReceive === 0) {
+      // Every parked receiver came through an end now closed (just woken above), so only senders are left to tell.
       s.buffer = [];
       for (const sender of s.senders.drain()) sender.reject(new BrokenResourceError('MemorySendChannel.send(): every receive end was closed while this value waited to be received.'));
     }
@@ -195,7 +235,7 @@ export class MemoryReceiveChannel<T> implements AsyncIterable<T> {
   }
 
   /** Receives until the channel ends, each receive cancellable through `cx`. */
-  async *iterate(cx?: CancelSource): AsyncGenerator<T, void, undefined> {
+  async *iterate(cx?: CancelSource | null): AsyncGenerator<T, void, undefined> {
     for (;;) {
       let value: T;
       try {
@@ -232,7 +272,8 @@ function closedReceive(): ClosedResourceError {
  * for await (const line of receive.iterate(task)) log(line);
  */
 export function createMemoryChannel<T>(bufferSize = 0): [MemorySendChannel<T>, MemoryReceiveChannel<T>] {
-  if (!(bufferSize >= 0)) throw new RangeError(`createMemoryChannel: bufferSize must be ≥ 0 (or Infinity), got ${bufferSize}.`);
+  // Trio accepts only an int or inf: a fractional size would silently act as the next integer up.
+  if (!(bufferSize >= 0 && (Number.isInteger(bufferSize) || bufferSize === Infinity))) throw new RangeError(`createMemoryChannel: bufferSize must be an integer ≥ 0 (or Infinity), got ${bufferSize}.`);
   const state = new ChannelState<T>(bufferSize);
   return [new MemorySendChannel(state), new MemoryReceiveChannel(state)];
 }
