@@ -29,7 +29,7 @@ export class CapacityLimiter {
     this._total = checkTotal(totalTokens);
   }
 
-  /** Tokens in all. Raising it wakes waiters at once. */
+  /** Tokens in all (0: nobody gets one until it is raised). Raising it wakes waiters at once. */
   get totalTokens(): number {
     return this._total;
   }
@@ -45,13 +45,13 @@ export class CapacityLimiter {
   }
 
   /** Takes a token for `cx` (the borrower), waiting while none is free. */
-  acquire(cx?: CancelSource): Promise<void> {
+  acquire(cx?: CancelSource | null): Promise<void> {
     const source = resolveSource(cx);
     return this.acquireOnBehalfOf(source instanceof Context ? (source.ownerTask ?? source) : {}, source ?? undefined);
   }
 
   /** Takes a token for `borrower`, waiting while none is free. A borrower holding one already is an error. */
-  acquireOnBehalfOf(borrower: unknown, cx?: CancelSource): Promise<void> {
+  acquireOnBehalfOf(borrower: unknown, cx?: CancelSource | null): Promise<void> {
     const source = resolveSource(cx);
     const error = cancelledErrorOf(source);
     if (error !== null) return Promise.reject(error);
@@ -93,7 +93,7 @@ export class CapacityLimiter {
   }
 
   /** Runs `fn` holding a token borrowed by a fresh borrower (so nested or concurrent calls never clash). */
-  async withToken<T>(fn: () => T | PromiseLike<T>, cx?: CancelSource): Promise<T> {
+  async withToken<T>(fn: () => T | PromiseLike<T>, cx?: CancelSource | null): Promise<T> {
     const borrower = {};
     await this.acquireOnBehalfOf(borrower, cx);
     try {
@@ -124,9 +124,10 @@ export class CapacityLimiter {
   }
 }
 
+/** 0 is allowed (anyio ≥ 4.12; Trio requires ≥ 1): everyone waits until `totalTokens` is raised. */
 function checkTotal(total: number): number {
-  if (!(total >= 1) || (!Number.isInteger(total) && total !== Infinity)) {
-    throw new RangeError(`CapacityLimiter: totalTokens must be an integer ≥ 1 (or Infinity), got ${total}.`);
+  if (!(total >= 0) || (!Number.isInteger(total) && total !== Infinity)) {
+    throw new RangeError(`CapacityLimiter: totalTokens must be an integer ≥ 0 (or Infinity), got ${total}. Use 0 to hold everyone until you raise it.`);
   }
   return total;
 }

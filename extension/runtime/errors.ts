@@ -100,9 +100,11 @@ export function onUnexpectedError(error: unknown): void {
 
 /**
  * Combines several errors the way task groups do: one error is thrown as itself, several as an `AggregateError`
- * whose `errors` keep their nesting (an `AggregateError` from a nested group stays one entry).
+ * whose `errors` keep their nesting (an `AggregateError` from a nested group stays one entry). The same error
+ * object is counted once (e.g. a task's failure that reached the group and was also rethrown by an `await task`).
  */
-export function combineErrors(errors: readonly unknown[], where: string): unknown {
+export function combineErrors(allErrors: readonly unknown[], where: string): unknown {
+  const errors = allErrors.length > 1 ? [...new Set(allErrors)] : allErrors;
   if (errors.length === 1) return errors[0];
   const first = errors[0];
   const firstText = first instanceof Error ? `${first.name}: ${first.message}` : String(first);

@@ -48,7 +48,10 @@ export function toSyncListener<A extends unknown[], R>(
   const spawn = (body: (task: Task<R>) => R | PromiseLike<R>): Promise<R> => {
     let task: Task<R>;
     try {
-      task = last = scope.startSoon(body, { name, propagate: 'always' });
+      // A call whose task was cancelled before it began (superseded under 'latest', or the scope closed) is skipped:
+      // `fn` is not called. Tasks do run when cancelled before they start (Trio's rule, so their cleanup runs), but
+      // a listener promises to run only the calls that still matter.
+      task = last = scope.startSoon((t) => (t.throwIfCancelled(), body(t)), { name, propagate: 'always' });
     } catch (error) {
       // The scope is closed: a programming error, but a listener must not throw into the event source.
       onUnexpectedError(error);
@@ -66,7 +69,7 @@ export function toSyncListener<A extends unknown[], R>(
         try {
           return await fn(task, ...args);
         } finally {
-          lock.release();
+          lock.release(task);
         }
       });
   }

@@ -14,10 +14,11 @@ export interface TaskGroupOptions {
   name?: string;
   /**
    * The context the group lives in: cancelling it cancels the group. A foreign `AbortSignal` is followed too (its
-   * listener is removed when the group ends). Default: the implicit current context if enabled, else the default
-   * runtime. Inside a task, pass the task.
+   * listener is removed when the group ends). Default: the current context (inside a task: that task; the
+   * implicit mode, on by default on Node ≥ 24), else the default runtime. `null`: none on purpose — the group lives
+   * in the default runtime and is not cancelled with the code that opened it.
    */
-  parent?: CancelSource;
+  parent?: CancelSource | null;
   /** When true, cancellation from the parent does not reach this group (Trio's `shield`). */
   shield?: boolean;
 }
@@ -72,9 +73,14 @@ export class TaskGroup extends Nursery {
     }
   }
 
-  /** @internal A failure: remember it and cancel everything else. */
+  /**
+   * @internal A failure: remember it (once: the body rethrowing a task's failure it awaited is the same failure) and
+   * cancel everything else.
+   */
   _fail(error: unknown): void {
-    (this._errors ??= []).push(error);
+    const errors = (this._errors ??= []);
+    if (errors.includes(error)) return;
+    errors.push(error);
     if (!this.cancelled) {
       const reason = `a task in group "${this.name}" failed: ${error instanceof Error ? error.message : String(error)}`;
       // Not `cancel()`: nobody cancelled the group on purpose, so it must not swallow the cancellation.

@@ -424,7 +424,8 @@ function createRunner<T, R>(scope: Nursery, handler: BridgeHandler<T, R>, option
       throw error;
     }
     liveSubscriptions++;
-    // A scope cancelled before the lifetime task started never runs its body.
+    // A scope cancelled before the lifetime task started still runs it to its first wait (its finally disposes);
+    // this is a second guard, whatever way the task ended.
     void lifetime.settled().then(dispose);
     return new vscode.Disposable(dispose);
   };

@@ -209,14 +209,20 @@ describe('task groups', () => {
     assert.throws(() => rt.startSoon(() => 1), /Runtime "runtime" is closed to new tasks: runtime.close\(\) was called/);
   });
 
-  test('a task cancelled before it starts never runs', async () => {
+  test('a task cancelled before it starts still runs, as in Trio: to its first wait, which throws (see trio-parity.test.ts)', async () => {
     const { rt } = setup();
-    let ran = false;
+    const log: string[] = [];
+    let t: Task | null = null;
     await rt.openTaskGroup((g) => {
-      const t = g.startSoon(() => { ran = true; });
+      t = g.startSoon(async (me) => {
+        log.push('ran');
+        try { await sleep(10, me); } finally { log.push('cleaned up'); }
+        log.push('went on');
+      });
       t.cancel();
     });
-    assert.equal(ran, false);
+    assert.deepEqual(log, ['ran', 'cleaned up']);
+    assert.equal(t!.state, 'cancelled');
   });
 });
 
@@ -340,18 +346,19 @@ describe('task groups cancelled from outside (Trio: the nursery re-raises Cancel
     assert.equal(outer.result, 'shielded value');
   });
 
-  test('tasks cancelled before they started count as interrupted work: gather raises', async () => {
+  test('tasks cancelled before they started are interrupted at their first wait: gather raises', async () => {
     const { clock, rt } = setup();
     let ran = false;
     const outer = rt.startSoon(async (task) => {
-      const results = gather([() => { ran = true; return 'a'; }], task);
+      const results = gather([async (t) => { ran = true; await sleep(10, t); return 'a'; }], task);
       task.cancel('at once');
       await results;
       return 'went on';
     });
     await clock.run(outer.settled());
-    assert.equal(ran, false);
+    assert.equal(ran, true, 'it started, as in Trio');
     assert.equal(outer.state, 'cancelled');
+    assert.equal(clock.now(), 0);
   });
 
   test('a group cancelled from outside whose tasks all finished without being interrupted returns their results', async () => {
