@@ -3,15 +3,18 @@
  * cancel around a piece of async code.
  */
 import { runInContext } from './async-context';
-import type { TimerHandle } from './clock';
+import { checkDeadline, checkMs, type TimerHandle } from './clock';
 import { type CancelSource, type ContextKind, isOwnCancellation, ParentContext, resolveParent } from './context';
 import { TimeoutError } from './errors';
 
 /** Options of {@link openCancelScope}. */
 export interface CancelScopeOptions {
   /** The context the scope lives in (cancelling it cancels the scope). A foreign AbortSignal is followed too. */
-  parent?: CancelSource;
-  /** Absolute deadline on the runtime's clock (ms); the scope cancels itself then. */
+  parent?: CancelSource | null;
+  /**
+   * Absolute deadline on the runtime's clock (ms); the scope cancels itself then (`Infinity`: none; past: at once).
+   * NaN or a non-number throws a `RangeError`.
+   */
   deadline?: number;
   /** When true, cancellation from outside does not reach the code inside (for cleanup that must finish). */
   shield?: boolean;
@@ -37,12 +40,16 @@ export class CancelScope extends ParentContext {
     return 'scope';
   }
 
-  /** Absolute deadline on the runtime's clock, `Infinity` for none. Settable while the scope is open. */
+  /**
+   * Absolute deadline on the runtime's clock, `Infinity` for none. Settable while the scope is open (a time already
+   * past cancels it at once; NaN or a non-number throws a `RangeError`). It never fires before the clock reads it.
+   */
   get deadline(): number {
     return this._deadline;
   }
 
   set deadline(at: number) {
+    checkDeadline(at, 'CancelScope.deadline');
     this._deadline = at;
     const clock = this._rt.clock;
     if (this._timer !== null) clock.clearTimer(this._timer);
@@ -66,6 +73,13 @@ export class CancelScope extends ParentContext {
   private _expire(): void {
     this._timer = null;
     if (this.cancelCalled) return;
+    // A timer may fire early (Node's setTimeout can fire before performance.now() reaches the deadline): re-arm.
+    const clock = this._rt.clock;
+    const left = this._deadline - clock.now();
+    if (left > 0) {
+      this._timer = clock.setTimer(left, () => this._expire());
+      return;
+    }
     this._deadlineHit = true;
     this.cancel(`deadline of scope "${this.name}" passed`);
   }
@@ -83,15 +97,25 @@ export class CancelScope extends ParentContext {
 /**
  * Runs `fn(scope)` inside a new {@link CancelScope}. If the scope is cancelled (itself or by its deadline), the waits
  * inside end with {@link CancelledError}, and when that error reaches the end of the scope it is swallowed: the
- * result is then `undefined`. Cancellation that comes from *outside* keeps propagating.
+ * result is then `undefined`. Cancellation that comes from *outside* keeps propagating. A bad `deadline` (NaN, not
+ * a number) throws a `RangeError` synchronously.
  */
-export async function openCancelScope<T>(fn: (scope: CancelScope) => T | PromiseLike<T>, options?: CancelScopeOptions): Promise<T | undefined> {
-  const scope = createScope(options);
+export function openCancelScope<T>(fn: (scope: CancelScope) => T | PromiseLike<T>, options?: CancelScopeOptions): Promise<T | undefined> {
+  if (options?.deadline !== undefined) checkDeadline(options.deadline, 'openCancelScope({ deadline })');
+  return runScope(createScope(options), fn, null);
+}
+
+/**
+ * Runs `fn` in `scope` and closes it. The scope's own cancellation is swallowed (result `undefined`), except that
+ * when `timeout` is given and the deadline caused it, a {@link TimeoutError} is thrown instead (failAfter/failAt).
+ */
+async function runScope<T>(scope: CancelScope, fn: (scope: CancelScope) => T | PromiseLike<T>, timeout: string | null): Promise<T | undefined> {
   try {
     return await runInContext(scope, fn, scope);
   } catch (error) {
     if (isOwnCancellation(scope, error)) {
       scope._caught = true;
+      if (timeout !== null && scope._deadlineHit) throw new TimeoutError(`timed out after ${timeout}: the work did not finish in time and was cancelled`);
       return undefined;
     }
     throw error;
@@ -117,41 +141,33 @@ function createScope(options: CancelScopeOptions | undefined): CancelScope {
  * const reply = await moveOnAfter(2_000, (scope) => channel.receive(scope), task);
  * if (reply === undefined) log('no reply within 2 s');
  */
-export function moveOnAfter<T>(ms: number, fn: (scope: CancelScope) => T | PromiseLike<T>, parent?: CancelSource): Promise<T | undefined> {
+export function moveOnAfter<T>(ms: number, fn: (scope: CancelScope) => T | PromiseLike<T>, parent?: CancelSource | null): Promise<T | undefined> {
+  checkMs(ms, 'moveOnAfter(ms)');
   const { context } = resolveParent(parent);
   return openCancelScope(fn, { parent, deadline: context._rt.clock.now() + ms, name: `moveOnAfter(${ms})` });
 }
 
 /** Like {@link moveOnAfter} with an absolute deadline on the runtime's clock. */
-export function moveOnAt<T>(deadline: number, fn: (scope: CancelScope) => T | PromiseLike<T>, parent?: CancelSource): Promise<T | undefined> {
+export function moveOnAt<T>(deadline: number, fn: (scope: CancelScope) => T | PromiseLike<T>, parent?: CancelSource | null): Promise<T | undefined> {
+  checkDeadline(deadline, 'moveOnAt(deadline)');
   return openCancelScope(fn, { parent, deadline, name: `moveOnAt(${deadline})` });
 }
 
 /**
  * Runs `fn` with a timeout of `ms`; when it passes, the waits inside are cancelled and a {@link TimeoutError} is
- * thrown (Trio's `fail_after`, asyncio's `timeout`).
+ * thrown (Trio's `fail_after`, asyncio's `timeout`). Only the deadline raises it: `scope.cancel()` called on this
+ * scope is swallowed as in {@link moveOnAfter} (the result is then `undefined`, `scope.cancelledCaught` true), and
+ * cancellation from outside keeps propagating as a {@link CancelledError}.
  */
-export function failAfter<T>(ms: number, fn: (scope: CancelScope) => T | PromiseLike<T>, parent?: CancelSource): Promise<T> {
+export function failAfter<T>(ms: number, fn: (scope: CancelScope) => T | PromiseLike<T>, parent?: CancelSource | null): Promise<T | undefined> {
+  checkMs(ms, 'failAfter(ms)');
   const { context } = resolveParent(parent);
-  return failAtInternal(context._rt.clock.now() + ms, fn, parent, `${ms} ms`);
+  const scope = createScope({ parent, deadline: context._rt.clock.now() + ms, name: `failAfter(${ms} ms)` });
+  return runScope(scope, fn, `${ms} ms`);
 }
 
 /** Like {@link failAfter} with an absolute deadline on the runtime's clock. */
-export function failAt<T>(deadline: number, fn: (scope: CancelScope) => T | PromiseLike<T>, parent?: CancelSource): Promise<T> {
-  return failAtInternal(deadline, fn, parent, `the deadline ${deadline}`);
-}
-
-async function failAtInternal<T>(deadline: number, fn: (scope: CancelScope) => T | PromiseLike<T>, parent: CancelSource | undefined, what: string): Promise<T> {
-  const scope = createScope({ parent, deadline, name: `failAfter(${what})` });
-  try {
-    return await runInContext(scope, fn, scope);
-  } catch (error) {
-    if (scope._deadlineHit && isOwnCancellation(scope, error)) {
-      scope._caught = true;
-      throw new TimeoutError(`timed out after ${what}: the work did not finish in time and was cancelled`);
-    }
-    throw error;
-  } finally {
-    scope._close();
-  }
+export function failAt<T>(deadline: number, fn: (scope: CancelScope) => T | PromiseLike<T>, parent?: CancelSource | null): Promise<T | undefined> {
+  checkDeadline(deadline, 'failAt(deadline)');
+  return runScope(createScope({ parent, deadline, name: `failAt(${deadline})` }), fn, `the deadline ${deadline}`);
 }

@@ -5,7 +5,7 @@
  * The promises they return never cause an unhandled rejection when nobody awaits them (a superseded or cancelled
  * call rejects with {@link CancelledError}; awaiting still sees it).
  */
-import { type Clock, type TimerHandle } from './clock';
+import { checkMs, type Clock, type TimerHandle } from './clock';
 import { CancelledError } from './errors';
 import type { Disposable } from './lifecycle';
 import type { Nursery } from './nursery';
@@ -42,11 +42,16 @@ export class Delayer<T> implements Disposable {
     readonly defaultDelay: number,
     options?: { clock?: Clock },
   ) {
+    checkMs(defaultDelay, 'new Delayer(defaultDelay)');
     this._clock = options?.clock ?? getDefaultRuntime().clock;
   }
 
-  /** Schedules `task` after `delay` ms, replacing any task waiting; resolves with the result of the task that runs. */
+  /**
+   * Schedules `task` after `delay` ms, replacing any task waiting; resolves with the result of the task that runs.
+   * NaN or a non-number `delay` throws a `RangeError` (synchronously, before anything changes).
+   */
   trigger(task: () => T | PromiseLike<T>, delay = this.defaultDelay): Promise<T> {
+    checkMs(delay, 'Delayer.trigger(task, delay)');
     this._task = task;
     this._cancelTimer();
     if (this._completion === null) {

@@ -1,3 +1,4 @@
+import { checkMs } from './clock';
 import { getDefaultRuntime } from './runtime';
 import type { Nursery } from './nursery';
 import { sleep } from './sleep';
@@ -7,7 +8,7 @@ import type { Task } from './task';
 export interface EveryOptions {
   /** Stop after this many runs. */
   count?: number;
-  /** Stop after this many ms from `start()`. */
+  /** Stop after this many ms from `start()` (`Infinity`: never). NaN or a non-number throws a `RangeError`. */
   timeout?: number;
   /** Run once right at `start()` instead of after the first period. Default false. */
   immediate?: boolean;
@@ -48,7 +49,11 @@ export interface Periodic {
  * poll.stop();
  */
 export function every(ms: number, fn: (task: Task, run: number) => unknown, options: EveryOptions = {}): Periodic {
-  if (!(ms > 0)) throw new RangeError(`every(): the period must be > 0 ms, got ${ms}.`);
+  if (checkMs(ms, 'every(ms)') <= 0) throw new RangeError(`every(ms): the period must be > 0 ms, got ${ms}`);
+  if (options.timeout !== undefined) checkMs(options.timeout, 'every({ timeout })');
+  if (options.count !== undefined && (typeof options.count !== 'number' || options.count !== options.count)) {
+    throw new RangeError(`every({ count }): count must be a number, got ${typeof options.count === 'string' ? JSON.stringify(options.count) : String(options.count)}`);
+  }
   const scope = options.scope ?? getDefaultRuntime();
   let loop: Task | null = null;
   let counter = 0;

@@ -1,32 +1,56 @@
 /**
  * Waiting for time: {@link sleep}, {@link sleepUntil}, {@link sleepForever}, and {@link checkpoint} to yield.
  */
-import { yieldToEventLoop } from './clock';
+import { checkDeadline, checkMs, type Clock, yieldToEventLoop } from './clock';
 import { type CancelSource, cancelledErrorOf, clockOf, resolveSource } from './context';
+import { noteProgress } from './scheduler';
 import { Waiter } from './waiter';
 
 /**
  * Waits `ms` milliseconds on the clock of `cx`'s runtime (asyncio's `sleep`). Ends early with a
- * {@link CancelledError} when `cx` is cancelled; the timer is then cleared.
+ * {@link CancelledError} when `cx` is cancelled; the timer is then cleared. Never ends before the clock has
+ * advanced by `ms`. `Infinity` waits until cancelled; 0 or less only yields. Throws a `RangeError` (synchronously)
+ * for NaN or a non-number.
  *
  * @example
  * group.startSoon(async (task) => { await sleep(2_000, task); log('two seconds later'); });
  */
-export function sleep(ms: number, cx?: CancelSource): Promise<void> {
+export function sleep(ms: number, cx?: CancelSource | null): Promise<void> {
+  checkMs(ms, 'sleep(ms)');
   const source = resolveSource(cx);
   const error = cancelledErrorOf(source);
   if (error !== null) return Promise.reject(error);
   const clock = clockOf(source);
-  const waiter = new Waiter<void>(source);
-  const timer = clock.setTimer(ms, () => waiter.resolve());
-  waiter.onCancel = () => clock.clearTimer(timer);
-  return waiter.promise;
+  return waitUntil(clock, clock.now() + ms, ms, source);
 }
 
-/** Waits until the runtime's clock reads `deadline` (ms). */
-export function sleepUntil(deadline: number, cx?: CancelSource): Promise<void> {
+/**
+ * Waits until the runtime's clock reads `deadline` (ms; `Infinity`: until cancelled; past: only yields). Throws a
+ * `RangeError` (synchronously) for NaN or a non-number.
+ */
+export function sleepUntil(deadline: number, cx?: CancelSource | null): Promise<void> {
+  checkDeadline(deadline, 'sleepUntil(deadline)');
   const source = resolveSource(cx);
-  return sleep(deadline - clockOf(source).now(), source ?? undefined);
+  const error = cancelledErrorOf(source);
+  if (error !== null) return Promise.reject(error);
+  const clock = clockOf(source);
+  return waitUntil(clock, deadline, deadline - clock.now(), source);
+}
+
+/**
+ * Resolves once `clock` reads `at` (first timer: `ms` from now). A timer that fires early (the real clock's can) is
+ * re-armed for the rest, so the wait never ends before its deadline (Trio's guarantee).
+ */
+function waitUntil(clock: Clock, at: number, ms: number, source: CancelSource | null): Promise<void> {
+  const waiter = new Waiter<void>(source);
+  if (at === Infinity) return waiter.promise; // only cancellation ends it
+  let timer = clock.setTimer(ms, function fire() {
+    const left = at - clock.now();
+    if (left > 0) timer = clock.setTimer(left, fire);
+    else waiter.resolve();
+  });
+  waiter.onCancel = () => clock.clearTimer(timer);
+  return waiter.promise;
 }
 
 /** Waits until cancelled (Trio's `sleep_forever`). Without a cancellable context it would never end, so one is required. */
@@ -43,11 +67,12 @@ export function sleepForever(cx: CancelSource): Promise<never> {
  * @example
  * for (const row of rows) { process(row); if (++n % 1000 === 0) await checkpoint(task); }
  */
-export async function checkpoint(cx?: CancelSource): Promise<void> {
+export async function checkpoint(cx?: CancelSource | null): Promise<void> {
   const source = resolveSource(cx);
   let error = cancelledErrorOf(source);
   if (error !== null) throw error;
   await yieldToEventLoop();
+  noteProgress();
   error = cancelledErrorOf(source);
   if (error !== null) throw error;
 }

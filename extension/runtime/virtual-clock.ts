@@ -1,4 +1,5 @@
-import { type Clock, type TimerHandle, yieldToEventLoop } from './clock';
+import { checkMs, type Clock, type TimerHandle, yieldToEventLoop } from './clock';
+import { progressCount } from './scheduler';
 
 interface VirtualTimer {
   at: number;
@@ -18,14 +19,19 @@ interface VirtualTimer {
  * assert.equal(await result, 'done'); // took a few ms of real time, 5 s of virtual time
  */
 export interface VirtualClock extends Clock {
-  /** Moves time forward by `ms`, firing every timer that falls due, in order, letting async code run between them. */
+  /**
+   * Moves time forward by `ms`, firing every timer that falls due, in order, letting async code run between them.
+   * Throws a `RangeError` for NaN, a non-number or `Infinity`.
+   */
   advance(ms: number): Promise<void>;
   /** Moves time to the next timer and fires it (and any due at the same instant). Returns false when none is set. */
   next(): Promise<boolean>;
   /**
    * Runs until `work` settles, jumping time to the next timer whenever nothing else can happen (Trio's autojump
    * clock). Rejects if it settles with an error, or if no timer is left and `work` is still pending after
-   * `maxIdleTurns` turns of the event loop (a deadlock: nothing can ever wake it).
+   * `maxIdleTurns` idle turns of the event loop (a deadlock: nothing can ever wake it). A turn is idle when no task
+   * of any runtime made progress in it (no task started, no wait ended, no `checkpoint` passed), so a task that
+   * only loops on `checkpoint` is never taken for a deadlock.
    */
   run<T>(work: Promise<T> | (() => Promise<T>), options?: { maxIdleTurns?: number }): Promise<T>;
   /** How many timers are set and not yet fired. */
@@ -34,6 +40,7 @@ export interface VirtualClock extends Clock {
 
 /** Creates a {@link VirtualClock} starting at `start` ms (default 0). */
 export function createVirtualClock(start = 0): VirtualClock {
+  if (typeof start !== 'number' || !Number.isFinite(start)) throw new RangeError(`createVirtualClock(start): start must be a finite number of milliseconds, got ${String(start)}`);
   let now = start;
   let seq = 0;
   // Invariant: sorted by (at, seq); cleared timers have callback === null and are skipped.
@@ -68,10 +75,20 @@ export function createVirtualClock(start = 0): VirtualClock {
     return fired;
   };
 
+  const advanceTo = async (target: number): Promise<void> => {
+    await yieldToEventLoop();
+    await fireDue(target);
+    now = target;
+    await yieldToEventLoop();
+  };
+
   const clock: VirtualClock = {
     now: () => now,
     setTimer(ms: number, callback: () => void): TimerHandle {
-      const timer: VirtualTimer = { at: now + Math.max(0, ms), seq: seq++, callback };
+      // NaN would sort nowhere and never fall due, and `next()` would spin on it: refused. Infinity: never fires.
+      checkMs(ms, 'VirtualClock.setTimer(ms)');
+      if (ms === Infinity) return null;
+      const timer: VirtualTimer = { at: ms > 0 ? now + ms : now, seq: seq++, callback };
       insert(timer);
       live++;
       return timer;
@@ -83,12 +100,10 @@ export function createVirtualClock(start = 0): VirtualClock {
         live--;
       }
     },
-    async advance(ms: number) {
-      await yieldToEventLoop();
-      const target = now + Math.max(0, ms);
-      await fireDue(target);
-      now = target;
-      await yieldToEventLoop();
+    advance(ms: number) {
+      // Refused synchronously (a programmer error), like every time value the runtime takes.
+      if (checkMs(ms, 'VirtualClock.advance(ms)') === Infinity) throw new RangeError('VirtualClock.advance(ms): ms must be finite, got Infinity');
+      return advanceTo(ms > 0 ? now + ms : now);
     },
     async next() {
       await yieldToEventLoop();
@@ -103,10 +118,18 @@ export function createVirtualClock(start = 0): VirtualClock {
       promise.then(() => (settled = true), () => (settled = true));
       const maxIdle = options?.maxIdleTurns ?? 20;
       let idle = 0;
+      let progress = progressCount();
       while (!settled) {
         await yieldToEventLoop();
         if (settled) break;
         if (await clock.next()) {
+          idle = 0;
+          continue;
+        }
+        // No timer, but tasks still move (e.g. a loop of checkpoints, which yields to the event loop): no deadlock.
+        const seen = progressCount();
+        if (seen !== progress) {
+          progress = seen;
           idle = 0;
           continue;
         }

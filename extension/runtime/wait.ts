@@ -1,3 +1,4 @@
+import { checkMs, type TimerHandle } from './clock';
 import { type CancelSource, cancelledErrorOf, clockOf, resolveSource } from './context';
 import { TimeoutError } from './errors';
 import { type CancelScope, failAfter } from './cancel-scope';
@@ -11,7 +12,10 @@ export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED'
 export interface WaitOptions {
   /** Default `'ALL_COMPLETED'` (as asyncio). `'FIRST_EXCEPTION'` returns at the first failure, else when all end. */
   returnWhen?: ReturnWhen;
-  /** Return after this many ms even if the condition is not met (nothing is cancelled; asyncio's `timeout`). */
+  /**
+   * Return after this many ms even if the condition is not met (nothing is cancelled; asyncio's `timeout`).
+   * `Infinity`: no timeout. NaN or a non-number throws a `RangeError` synchronously.
+   */
   timeout?: number;
 }
 
@@ -30,7 +34,8 @@ export interface WaitResult<T> {
  * const a = group.startSoon((t) => work(3, t)), b = group.startSoon((t) => work(2, t));
  * const { done, pending } = await wait([a, b], { returnWhen: 'FIRST_COMPLETED' }, group);
  */
-export function wait<T>(tasks: readonly Task<T>[], options: WaitOptions = {}, cx?: CancelSource): Promise<WaitResult<T>> {
+export function wait<T>(tasks: readonly Task<T>[], options: WaitOptions = {}, cx?: CancelSource | null): Promise<WaitResult<T>> {
+  const timeout = options.timeout === undefined ? Infinity : checkMs(options.timeout, 'wait({ timeout })');
   const returnWhen = options.returnWhen ?? 'ALL_COMPLETED';
   const source = resolveSource(cx);
   const error = cancelledErrorOf(source);
@@ -46,11 +51,19 @@ export function wait<T>(tasks: readonly Task<T>[], options: WaitOptions = {}, cx
     }
     return finished === tasks.length;
   };
-  for (const t of tasks) t.then(undefined, () => {}); // mark observed; the rejection is read from the task
+  for (const t of tasks) t._observe(); // the tasks count as awaited: their errors are read from `done`
   if (satisfied()) return Promise.resolve(split());
   const waiter = new Waiter<WaitResult<T>>(source);
   const clock = clockOf(source);
-  const timer = options.timeout !== undefined ? clock.setTimer(options.timeout, () => waiter.resolve(split())) : null;
+  let timer: TimerHandle | null = null;
+  if (timeout !== Infinity) {
+    const at = clock.now() + timeout;
+    timer = clock.setTimer(timeout, function fire() {
+      const left = at - clock.now(); // fired early (the real clock can): wait for the rest
+      if (left > 0) timer = clock.setTimer(left, fire);
+      else waiter.resolve(split());
+    });
+  }
   const check = () => {
     if (!waiter.settled && satisfied()) {
       if (timer !== null) clock.clearTimer(timer);
@@ -67,33 +80,50 @@ export function wait<T>(tasks: readonly Task<T>[], options: WaitOptions = {}, cx
 /**
  * Waits for `what` with a timeout of `ms` (asyncio's `wait_for`): on time, its value; too late, it is cancelled
  * (and waited for) and a {@link TimeoutError} is thrown. `what` is a function run in a cancel scope (preferred:
- * everything it waits on is cancelled), or a running {@link Task}.
+ * everything it waits on is cancelled; as in {@link failAfter}, the scope's own `cancel()` makes the result
+ * `undefined`), or a running {@link Task}. `ms` may be `Infinity` (no timeout); NaN or a non-number throws a
+ * `RangeError` synchronously.
  *
  * @example
  * try { await waitFor((scope) => takesTooLong(scope), 3_000, task); }
  * catch (e) { if (e instanceof TimeoutError) log('gave up after 3 s'); else throw e; }
  */
-export async function waitFor<T>(what: Task<T> | ((scope: CancelScope) => T | PromiseLike<T>), ms: number, cx?: CancelSource): Promise<T> {
+export function waitFor<T>(what: Task<T>, ms: number, cx?: CancelSource | null): Promise<T>;
+export function waitFor<T>(what: (scope: CancelScope) => T | PromiseLike<T>, ms: number, cx?: CancelSource | null): Promise<T | undefined>;
+export function waitFor<T>(what: Task<T> | ((scope: CancelScope) => T | PromiseLike<T>), ms: number, cx?: CancelSource | null): Promise<T | undefined> {
+  checkMs(ms, 'waitFor(ms)');
   if (!(what instanceof Task)) return failAfter(ms, what, cx);
-  const task = what;
+  return waitForTask(what, ms, cx);
+}
+
+async function waitForTask<T>(task: Task<T>, ms: number, cx: CancelSource | null | undefined): Promise<T> {
   const source = resolveSource(cx);
   const error = cancelledErrorOf(source);
   if (error !== null) throw error;
   const clock = clockOf(source ?? task);
   let timedOut = false;
   const waiter = new Waiter<void>(source);
-  const timer = clock.setTimer(ms, () => {
-    timedOut = true;
-    waiter.resolve();
-  });
-  waiter.onCancel = () => clock.clearTimer(timer);
-  task.then(
-    () => waiter.resolve(),
-    () => waiter.resolve(),
-  );
+  const at = clock.now() + ms;
+  let timer: TimerHandle | null = null;
+  if (ms !== Infinity) {
+    timer = clock.setTimer(ms, function fire() {
+      const left = at - clock.now(); // fired early (the real clock can): wait for the rest
+      if (left > 0) {
+        timer = clock.setTimer(left, fire);
+        return;
+      }
+      timedOut = true;
+      waiter.resolve();
+    });
+  }
+  waiter.onCancel = () => {
+    if (timer !== null) clock.clearTimer(timer);
+  };
+  task._observe();
+  task.settled().then(() => waiter.resolve());
   await waiter.promise;
   if (!timedOut) {
-    clock.clearTimer(timer);
+    if (timer !== null) clock.clearTimer(timer);
     return task.result;
   }
   task.cancel(`waitFor: no result within ${ms} ms`);

@@ -5,7 +5,7 @@
  */
 import { type CancelLink, type CancelSource, Context, cancelledErrorOf } from './context';
 import { CancelledError } from './errors';
-import { stepObserver } from './scheduler';
+import { noteProgress, stepObserver } from './scheduler';
 
 /** @internal A parked caller. Settles once: by a primitive (`resolve`/`reject`) or by cancellation. */
 export class Waiter<T> implements CancelLink {
@@ -76,6 +76,7 @@ export class Waiter<T> implements CancelLink {
 
   private _detach(): void {
     this.settled = true;
+    noteProgress();
     if (this.queue !== null) this.queue.remove(this);
     const node = this._node;
     if (node !== null) node._removeWaiter(this);
