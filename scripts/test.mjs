@@ -10,10 +10,12 @@
  * run because an earlier one failed is reported and counted as failed, never silently skipped.
  *
  *   node scripts/test.mjs                  everything
- *   node scripts/test.mjs --only unit      lint, type-check, build, unit tests
+ *   node scripts/test.mjs --only unit      lint, type-check, build, unit tests (the runtime's also on Node 24)
  *   node scripts/test.mjs --only webview   build the webview and the tests, webview tests
  *   node scripts/test.mjs --only vscode    build, package, extension-host suite, journeys, installed-.vsix checks
  *   node scripts/test.mjs --only journeys  build, package, the UI journeys alone (while writing one)
+ *   node scripts/test.mjs --only suite     build, package, the extension-host suite alone (SIMUL_SUITE_GREP=title
+ *                                          runs only the tests whose title matches)
  *
  * Artifacts of failures (screenshots, extension host logs) go to test-results/ and their paths are printed.
  */
@@ -87,7 +89,7 @@ async function step(/** @type {string} */ name, /** @type {string} */ cmd, /** @
  * written to test-results/<label>.tap.
  * @param {string} label @param {string} dir @param {string[]} [extraArgs]
  */
-async function nodeTests(label, dir, extraArgs = []) {
+async function nodeTests(label, dir, extraArgs = [], node = process.execPath) {
   const tap = join(results, `${label}.tap`);
   const testDir = join(root, 'out', dir);
   if (!existsSync(testDir)) {
@@ -95,7 +97,7 @@ async function nodeTests(label, dir, extraArgs = []) {
     return;
   }
   const files = filesUnder(testDir, (name) => name.endsWith('.test.js')).map((f) => relative(root, f));
-  const code = await run(process.execPath, [
+  const code = await run(node, [
     '--test', ...extraArgs, '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files,
   ]);
@@ -116,6 +118,11 @@ async function nodeTests(label, dir, extraArgs = []) {
 async function unitTests() {
   heading('unit tests (node --test)');
   await nodeTests('unit', join('test', 'unit'));
+  // The runtime again on the extension host's Node (24, from the test host's install): there the implicit task
+  // context is on by default, which the Node 20 run can only force.
+  heading('runtime unit tests on the extension host\'s Node 24');
+  const { node } = await ensureHost();
+  await nodeTests('runtime-node24', join('test', 'unit', 'runtime'), [], node);
 }
 
 /**
@@ -322,14 +329,16 @@ try {
     if (built) await webviewTests().catch((err) => count('webview tests', false, String(err?.stack ?? err)));
     else count('webview tests', false, 'not run: the build failed');
   }
-  if (only === 'all' || only === 'vscode' || only === 'journeys') {
+  if (only === 'all' || only === 'vscode' || only === 'journeys' || only === 'suite') {
     const packaged = built && (await step('package .vsix', process.execPath, [join(root, 'scripts', 'package.mjs')]));
     if (packaged) {
       heading('real VS Code host');
       await ensureHost();
       if (only !== 'journeys') await extensionHostSuite().catch((err) => count('extension-host suite', false, String(err?.stack ?? err)));
       const vsix = readdirSync(join(root, 'out')).find((f) => f.endsWith('.vsix'));
-      if (vsix) {
+      if (only === 'suite') {
+        // The extension-host suite alone (with SIMUL_SUITE_GREP: some of it), while writing a test.
+      } else if (vsix) {
         await uiJourneys(join(root, 'out', vsix)).catch((err) => count('UI journeys', false, String(err?.stack ?? err)));
         if (only !== 'journeys') await installedVsixChecks(join(root, 'out', vsix)).catch((err) => count('installed .vsix checks', false, String(err?.stack ?? err)));
       } else count('UI journeys', false, 'no .vsix in out/');

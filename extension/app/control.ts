@@ -57,9 +57,9 @@ import { ListBuffer, SeriesBuffer } from './streams';
 export type HandlerPolicy = 'parallel' | 'drop' | 'restart' | 'queue';
 
 /**
- * An event handler: sync or async. It runs as a task of its control (`task` is that task: pass it to
- * every wait, `sleep(300, task)`, so unmounting the control or a `'restart'` cancels it). A throw or
- * rejection sets the control's `error` and goes to the app's error reporter.
+ * An event handler: sync or async. It runs as a task of its control (`task` is that task): every wait inside it
+ * (`await sleep(300)`) belongs to it, so unmounting the control or a `'restart'` cancels it; hand `task.signal` to
+ * foreign APIs (`fetch`). A throw or rejection sets the control's `error` and goes to the app's error reporter.
  */
 export type Handler<P> = (payload: P, task: Task) => unknown;
 

@@ -35,8 +35,9 @@ export interface AppContext {
   every(ms: number, fn: (task: Task, run: number) => unknown, options?: Omit<EveryOptions, 'scope'>): Periodic;
   /**
    * Waits `ms` on the app's clock. Ends early with a `CancelledError` when `cancel` (a task, a scope or an
-   * `AbortSignal` such as an async formula's) is cancelled, or the app closes. The way to wait inside an
-   * `asyncFormula` so that tests on a virtual clock control the time.
+   * `AbortSignal` such as an async formula's) is cancelled, or the app closes. Without `cancel`, inside a task of
+   * the app (a handler) it is that task's wait, as every wait. The way to wait inside an `asyncFormula` so that tests
+   * on a virtual clock control the time.
    */
   sleep(ms: number, cancel?: Context | AbortSignal): Promise<void>;
   /** An `asyncFormula` on the app's clock, disposed when the app closes. */

@@ -31,6 +31,7 @@ import {
   Emitter,
   Runtime,
   createRuntime,
+  currentContext,
   isCancelledError,
   onUnexpectedError,
   openCancelScope,
@@ -559,8 +560,15 @@ class Instance implements AppInstance, AppHost {
     };
   }
 
-  private async _sleep(ms: number, cancel: Context | AbortSignal | undefined): Promise<void> {
-    if (cancel === undefined || cancel instanceof Context) return sleep(ms, cancel ?? this._group);
+  private _sleep(ms: number, cancel: Context | AbortSignal | undefined): Promise<void> {
+    if (cancel instanceof Context) return sleep(ms, cancel);
+    // No context: the current task's when it runs in this app (a handler, a control's task: cancelled with it, as
+    // every wait), else the app's group (cancelled when the app closes).
+    if (cancel === undefined) return sleep(ms, this._within(currentContext()) ?? this._group);
+    return this._sleepWithSignal(ms, cancel);
+  }
+
+  private async _sleepWithSignal(ms: number, cancel: AbortSignal): Promise<void> {
     const reason = () => (cancel.reason instanceof Error ? cancel.reason : new CancelledError(cancel.reason));
     if (cancel.aborted) throw reason();
     await openCancelScope(
@@ -576,6 +584,12 @@ class Instance implements AppInstance, AppHost {
       { parent: this._group, name: `sleep(${ms})` },
     );
     if (cancel.aborted) throw reason();
+  }
+
+  /** `cx` if it is inside this app's task tree, else undefined. */
+  private _within(cx: Context | undefined): Context | undefined {
+    for (let node = cx ?? null; node !== null; node = node.parent) if (node === this._group) return cx;
+    return undefined;
   }
 
   private _own<T extends Disposable>(thing: T): T {
@@ -910,7 +924,7 @@ class Instance implements AppInstance, AppHost {
         task: stuck[0]?.name,
         error: new Error(
           `${stuck.length} task(s) did not end within ${CLOSE_GRACE_MS} ms of being cancelled (they ignore cancellation): ${names}. ` +
-            'The app was closed without them; pass the task (or its signal) to every wait so cancellation reaches it.',
+            'The app was closed without them. A wait of the runtime inside a task is cancelled with it; these wait for something else (a foreign promise, a loop without a checkpoint): hand it the task\'s signal (`task.signal`), or await `checkpoint()` in long loops.',
         ),
       });
       // A closed app's work no longer counts among the live apps' (appDiagnostics).

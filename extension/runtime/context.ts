@@ -13,7 +13,7 @@
  */
 import type { Clock } from './clock';
 import { CancelledError, isCancelledError } from './errors';
-import { currentContext } from './async-context';
+import { currentContext, knownContext, useStorageForDiagnostics } from './async-context';
 
 /** What can cancel a wait: a runtime context (task, group, scope, runtime) or a foreign `AbortSignal`. */
 export type CancelSource = Context | AbortSignal;
@@ -64,6 +64,14 @@ export const enum NodeBits {
   Shield = 4,
 }
 
+/** @internal How a task run with start() reports to the caller of start(). */
+export interface StartHook {
+  /** `started(value)` was called: returns true when the task now belongs to its nursery (false: still under start()). */
+  started(value: unknown): boolean;
+  /** The task ended while still under start(): `done` with its return value, else with its error. */
+  ended(done: boolean, outcome: unknown): void;
+}
+
 /**
  * @internal Rarely used parts of a node, allocated on first use to keep nodes small: spawning many tasks is
  * dominated by the young-generation GC copying the pending ones, so every field a task carries costs.
@@ -83,10 +91,12 @@ export class NodeExtras {
   rej: ((error: unknown) => void) | null = null;
   /** A task's function, once the task has extras (until then its field holds the function itself). */
   fn: ((...args: never[]) => unknown) | null = null;
-  /** A task run with start(): resolves the caller of start(). */
-  start: { resolve(value: unknown): void; reject(error: unknown): void } | null = null;
+  /** A task run with start(), until it is moved to its nursery: see Nursery.start. */
+  start: StartHook | null = null;
   /** When a task ended (only recorded while someone watches the task tree). */
   endTime = NaN;
+  /** How many awaiters a task has that can still read its error (see Task.then). */
+  awaiters = 0;
 }
 
 /**
@@ -393,12 +403,99 @@ function cancelTree(root: Context, error: CancelledError): void {
 
 /**
  * The context a waiting function uses: the one passed (`null`: explicitly none, the wait cannot be cancelled),
- * else the implicit current one (when {@link enableImplicitContext} is on), else none.
+ * else the current one (the implicit mode, on by default on Node ≥ 24: see async-context.ts), else none.
  * @internal
  */
 export function resolveSource(source: CancelSource | null | undefined): CancelSource | null {
-  if (source !== undefined) return source;
-  return currentContext() ?? null;
+  if (source === undefined) {
+    const current = currentContext();
+    if (current !== undefined) return current;
+    if (waitCheck !== null) waitCheck(undefined, resolveSource);
+    return null;
+  }
+  if (waitCheck !== null && source !== null) waitCheck(source, resolveSource);
+  return source;
+}
+
+/** What {@link setWaitDiagnostics} reports: a wait that the task it runs in cannot cancel. */
+export interface UncancellableWait {
+  /** The innermost task the wait runs in. */
+  readonly task: { readonly id: number; readonly name: string };
+  /** Why the task cannot cancel it, as a sentence that says what to do. */
+  readonly message: string;
+  /** The first stack frame of the caller's code (the line that started the wait): reports are made once per site. */
+  readonly callSite: string;
+  /** The whole stack where the wait began. */
+  readonly stack: string;
+}
+
+// Null unless debug tooling asked for the check: resolveSource then costs one comparison more.
+let waitCheck: ((source: CancelSource | undefined, above: (...args: never[]) => unknown) => void) | null = null;
+
+/**
+ * Debug tooling: reports each wait that runs inside a task but cannot be cancelled by it — a wait given no context
+ * where the implicit mode is off, or given a context that the task's cancellation does not reach (its parent
+ * group, another task, the runtime) — once per call site, with the task's name and the stack. A wait given `null`
+ * is a deliberate opt-out and is not reported; nor is one given a foreign `AbortSignal` (the runtime cannot tell
+ * what aborts it). Where the implicit mode is off this keeps an AsyncLocalStorage in use while it is on (slower
+ * promises on Node ≤ 22: a debug-mode cost). Returns false where that is impossible (no AsyncLocalStorage), and
+ * then reports only what it can see without it: nothing. Pass null to stop.
+ *
+ * @example
+ * setWaitDiagnostics((w) => log.warn(`${w.message}\n${w.stack}`));
+ */
+export function setWaitDiagnostics(report: ((wait: UncancellableWait) => void) | null): boolean {
+  if (report === null) {
+    waitCheck = null;
+    useStorageForDiagnostics(false);
+    return true;
+  }
+  if (!useStorageForDiagnostics(true)) return false;
+  const seen = new Set<string>();
+  waitCheck = (source, above) => {
+    const current = knownContext();
+    if (current === undefined) return;
+    const task = current.ownerTask;
+    if (task === null || current.cancelled) return;
+    let message: string;
+    if (source === undefined) {
+      message = `A wait in task "${task.name}" was given no context, so cancelling the task does not end it (the implicit mode is off here). Pass the task (e.g. sleep(ms, task)), or null if the wait must not be cancelled.`;
+    } else if (source instanceof Context) {
+      let node: Context | null = source;
+      while (node !== null && node !== current) node = node._parent;
+      if (node === current) return;
+      message = `A wait in task "${task.name}" was given ${source.kind} "${source.name}", which cancelling ${current === task ? 'the task' : `${current.kind} "${current.name}"`} does not reach. Pass the innermost context (the task or the scope the code runs in), or nothing where the implicit mode is on.`;
+    } else return;
+    const holder: { stack?: string } = {};
+    Error.captureStackTrace(holder, above);
+    const stack = holder.stack ?? '';
+    const callSite = callerFrame(stack);
+    const key = `${message}\n${callSite}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    report({ task: { id: task.id, name: task.name }, message, callSite, stack: stack.replace(/^[^\n]*\n/, '') });
+  };
+  return true;
+}
+
+/** The file this module was loaded from (in a bundle: the bundle), read off a stack once. */
+let ownFile: string | null | undefined;
+
+/** The file of a stack frame, or null for one without (Node's own `node:` frames, native code). */
+function fileOf(frame: string): string | null {
+  const m = /(?:\(|at\s)((?:[a-z]+:\/\/)?(?:\/|[A-Za-z]:\\)[^()]*?):\d+:\d+\)?\s*$/.exec(frame);
+  return m ? m[1]! : null;
+}
+
+/**
+ * The first frame below the runtime's own code: the first frame in another file than this module's, else (the
+ * runtime bundled with its caller) the frame just below the waiting function.
+ */
+function callerFrame(stack: string): string {
+  const frames = stack.split('\n').slice(1).map((l) => l.trim());
+  if (ownFile === undefined) ownFile = fileOf(new Error().stack?.split('\n')[1] ?? '');
+  const outside = frames.find((f) => fileOf(f) !== ownFile && fileOf(f) !== null);
+  return outside ?? frames[1] ?? frames[0] ?? '(unknown)';
 }
 
 /** @internal The error a wait on `source` must end with right now, or null when it is not cancelled. */
@@ -410,17 +507,23 @@ export function cancelledErrorOf(source: CancelSource | null): CancelledError | 
   return reason instanceof CancelledError ? reason : new CancelledError(reason);
 }
 
-/** @internal The clock that times waits on `source`. */
+/**
+ * @internal The clock that times waits on `source`: its runtime's; for a signal or none, the current task's runtime's
+ * (where it is known), else the default runtime's.
+ */
 export function clockOf(source: CancelSource | null): Clock {
-  return source instanceof Context ? source._rt.clock : defaultContext()._rt.clock;
+  return (source instanceof Context ? source : (knownContext() ?? defaultContext()))._rt.clock;
 }
 
 /**
- * @internal Resolves a `parent` option: a context is used as is; an AbortSignal makes the new node a child of the
- * implicit/default context that also follows the signal.
+ * @internal Resolves a `parent` option, by one rule for every group and scope: a context is used as is; omitted, the
+ * current context (inside a task: that task), else the default runtime; `null` opts out on purpose (the default
+ * runtime: the node lives on when the code that opened it is cancelled); an AbortSignal makes the node a child of
+ * the current (or default) context that also follows the signal.
  */
 export function resolveParent(parent: CancelSource | null | undefined): { context: Context; signal: AbortSignal | null } {
   if (parent instanceof Context) return { context: parent, signal: null };
+  if (parent === null) return { context: defaultContext(), signal: null };
   const context = currentContext() ?? defaultContext();
   return { context, signal: parent ?? null };
 }

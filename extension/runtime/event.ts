@@ -41,7 +41,7 @@ export class Event {
   }
 
   /** Waits until the event is set (at once if it is). Ends with {@link CancelledError} if `cx` is cancelled first. */
-  wait(cx?: CancelSource): Promise<void> {
+  wait(cx?: CancelSource | null): Promise<void> {
     const source = resolveSource(cx);
     const error = cancelledErrorOf(source);
     if (error !== null) return Promise.reject(error);

@@ -13,7 +13,7 @@ export type TaskBody<T = unknown> = (task: Task) => T | PromiseLike<T>;
  * @example
  * const [a, b] = await gather([(t) => fetchJson(urlA, t.signal), (t) => fetchJson(urlB, t.signal)], task);
  */
-export async function gather<const F extends readonly TaskBody[]>(fns: F, cx?: CancelSource): Promise<{ -readonly [K in keyof F]: Awaited<ReturnType<F[K]>> }> {
+export async function gather<const F extends readonly TaskBody[]>(fns: F, cx?: CancelSource | null): Promise<{ -readonly [K in keyof F]: Awaited<ReturnType<F[K]>> }> {
   const tasks: Task[] = new Array<Task>(fns.length);
   await openTaskGroup(
     (group) => {

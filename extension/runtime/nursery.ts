@@ -1,9 +1,10 @@
 /**
  * What task groups and the runtime share: they are where tasks live (Trio's nursery).
  */
-import { ParentContext } from './context';
+import { type CancelSource, cancelledErrorOf, ParentContext, resolveSource } from './context';
 import { schedule } from './scheduler';
 import { type StartFn, Task, type TaskFn, type TaskOptions } from './task';
+import { Waiter } from './waiter';
 
 /**
  * Somewhere tasks can be started: a {@link TaskGroup} or the {@link Runtime}. APIs that start tasks on your behalf
@@ -55,6 +56,11 @@ export abstract class Nursery extends ParentContext {
    * must be ready before you go on (a server listening, a watcher subscribed). Resolves with `value`. If the task
    * fails or ends before calling `started`, the error goes to the caller of `start()` instead of the group.
    *
+   * Like every wait it is cancelled with its caller (`cx`; default: the current context, as for `sleep`): until it
+   * has called `started`, the new task is cancelled with the caller too (as Trio runs it in the caller's scope until
+   * then), and `start()` rejects with the {@link CancelledError} once the task has ended. After `started` the task
+   * belongs to this nursery alone.
+   *
    * @example
    * const port = await group.start<number>(async (task, started) => {
    *   const server = await listen(0);
@@ -62,16 +68,52 @@ export abstract class Nursery extends ParentContext {
    *   await serveForever(server, task);
    * });
    */
-  start<T>(fn: StartFn<T>, options?: TaskOptions | string): Promise<T> {
+  start<T>(fn: StartFn<T>, options?: TaskOptions | string, cx?: CancelSource | null): Promise<T> {
+    const source = resolveSource(cx);
     return new Promise<T>((resolve, reject) => {
       const task = this.startSoon(fn as unknown as TaskFn<unknown>, options);
-      task._setStartHook({ resolve: resolve as (value: unknown) => void, reject });
+      // Until started(), the caller's cancellation reaches the task (Trio runs it in the caller's scope until then):
+      // a waiter on the caller's context. A caller cancelled already cancels it at once; it still runs to its first
+      // wait, as in Trio and anyio.
+      let callerCancelled = cancelledErrorOf(source) !== null;
+      if (callerCancelled) task._cancelFromOutside(cancelledErrorOf(source)!.reason);
+      const caller = source === null || callerCancelled ? null : new Waiter<void>(source);
+      if (caller !== null) {
+        caller.onCancel = (_, cancelled) => {
+          callerCancelled = true;
+          task._cancelFromOutside(cancelled.reason);
+        };
+        caller.promise.then(undefined, ignore); // its rejection is the task's cancellation, reported through it
+      }
+      let value: unknown;
+      let startedCalled = false;
+      task._setStartHook({
+        started: (v) => {
+          if (startedCalled) throw new Error(`started() was called twice in task "${task.name}": call it exactly once, when the task is ready.`);
+          startedCalled = true;
+          value = v;
+          // The caller is cancelled: started() does nothing more (Trio), the task stays under start() and start()
+          // ends with the task — its CancelledError at its next wait, or `value` if it returns without one.
+          if (callerCancelled) return false;
+          caller?.resolve();
+          resolve(v as T);
+          return true;
+        },
+        ended: (done, outcome) => {
+          caller?.resolve();
+          if (!done) reject(outcome);
+          else if (startedCalled) resolve(value as T);
+          else reject(new Error(`Task "${task.name}" returned before calling started(): a task run with start() must call started(value) once it is ready, or use startSoon() instead.`));
+        },
+      });
     });
   }
 
   /** @internal A child task settled. */
   abstract _childDone(task: Task<unknown>): void;
 }
+
+const ignore = (): void => {};
 
 /** The error text for spawning into a closed nursery (Trio: "Nursery is closed to new arrivals"). */
 function closedMessage(nursery: Nursery): string {

@@ -78,7 +78,7 @@ export class Queue<T> {
   }
 
   /** Puts `item`, waiting while the queue is full. Rejects with {@link QueueClosedError} once closed. */
-  put(item: T, cx?: CancelSource): Promise<void> {
+  put(item: T, cx?: CancelSource | null): Promise<void> {
     const source = resolveSource(cx);
     const error = cancelledErrorOf(source);
     if (error !== null) return Promise.reject(error);
@@ -102,7 +102,7 @@ export class Queue<T> {
   }
 
   /** Takes the oldest item, waiting while empty. Rejects with {@link QueueClosedError} when closed and empty. */
-  get(cx?: CancelSource): Promise<T> {
+  get(cx?: CancelSource | null): Promise<T> {
     const source = resolveSource(cx);
     const error = cancelledErrorOf(source);
     if (error !== null) return Promise.reject(error);
@@ -129,7 +129,7 @@ export class Queue<T> {
   }
 
   /** Waits until every item put has been marked done with `taskDone()`. */
-  join(cx?: CancelSource): Promise<void> {
+  join(cx?: CancelSource | null): Promise<void> {
     const source = resolveSource(cx);
     const error = cancelledErrorOf(source);
     if (error !== null) return Promise.reject(error);

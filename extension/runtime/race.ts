@@ -11,7 +11,7 @@ import { openTaskGroup } from './task-group';
  * @example
  * const text = await race([(t) => fetchText(primary, t.signal), (t) => fetchText(mirror, t.signal)], task);
  */
-export async function race<T>(fns: readonly TaskBody<T>[], cx?: CancelSource): Promise<T> {
+export async function race<T>(fns: readonly TaskBody<T>[], cx?: CancelSource | null): Promise<T> {
   if (fns.length === 0) throw new Error('race() needs at least one function: with none, nothing could ever win.');
   let decided = false;
   let ok = false;

@@ -101,7 +101,7 @@ export class Runtime extends Nursery implements RuntimeHost {
   }
 
   /** Opens a task group that lives in this runtime (see {@link openTaskGroup}). */
-  openTaskGroup<T>(body: (group: TaskGroup) => T | PromiseLike<T>, options?: Omit<TaskGroupOptions, 'parent'> & { parent?: CancelSource }): Promise<T | undefined> {
+  openTaskGroup<T>(body: (group: TaskGroup) => T | PromiseLike<T>, options?: Omit<TaskGroupOptions, 'parent'> & { parent?: CancelSource | null }): Promise<T | undefined> {
     return openTaskGroup(body, { ...options, parent: options?.parent ?? this });
   }
 

@@ -46,7 +46,7 @@ export class Semaphore {
   }
 
   /** Waits for a permit and takes it. Ends with {@link CancelledError} if `cx` is cancelled first (no permit taken). */
-  acquire(cx?: CancelSource): Promise<void> {
+  acquire(cx?: CancelSource | null): Promise<void> {
     const source = resolveSource(cx);
     const error = cancelledErrorOf(source);
     if (error !== null) return Promise.reject(error);
@@ -79,7 +79,7 @@ export class Semaphore {
   }
 
   /** Runs `fn` holding a permit, releasing it however `fn` ends (asyncio's `async with sem`). */
-  async withPermit<T>(fn: () => T | PromiseLike<T>, cx?: CancelSource): Promise<T> {
+  async withPermit<T>(fn: () => T | PromiseLike<T>, cx?: CancelSource | null): Promise<T> {
     await this.acquire(cx);
     try {
       return await fn();

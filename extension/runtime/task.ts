@@ -2,15 +2,17 @@
  * A task: one async function running as a child of a task group (or of the runtime). Its handle tells its name,
  * state and result, can cancel it, and can be awaited.
  */
-import { runInContext } from './async-context';
-import { Context, type ContextKind, NodeBits, NodeExtras, type RuntimeHost } from './context';
+import { currentContext, enterContext } from './async-context';
+import { Context, type ContextKind, cancelledErrorOf, NodeExtras, type RuntimeHost } from './context';
 import { type CancelledError, isCancelledError } from './errors';
 import type { Nursery } from './nursery';
 import { stepObserver } from './scheduler';
+import { Waiter } from './waiter';
 
 /**
  * Where a task is in its life: `pending` (queued, not started), `running`, then one of `done` (returned),
- * `failed` (threw) or `cancelled` (ended by a {@link CancelledError}, or cancelled before it started).
+ * `failed` (threw) or `cancelled` (ended by a {@link CancelledError}). A task cancelled before it started still
+ * starts, as in Trio: its first wait throws at once (so its cleanup runs); if it never waits, it ends `done`.
  */
 export type TaskState = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -176,13 +178,45 @@ export class Task<T = unknown> extends Context implements PromiseLike<T> {
     return this._x?.endTime ?? NaN;
   }
 
-  /** Waits for the task: resolves with its value, rejects with its error. Marks the task observed. */
+  /**
+   * Waits for the task: resolves with its value, rejects with its error. Marks the task observed. Like every wait,
+   * `await task` inside another task is cancelled with the awaiting task (the implicit mode, on by default on
+   * Node ≥ 24): the awaiter gets a {@link CancelledError} at once, the awaited task runs on in its own group, and
+   * if nobody else awaits it its error goes to its group again (never lost).
+   */
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
+    const cx = currentContext();
+    if (cx === undefined || cx === this || this.finished) {
+      this._observe();
+      return this._promise().then(onFulfilled, onRejected);
+    }
+    return this._awaitIn(cx).then(onFulfilled, onRejected);
+  }
+
+  /** @internal Marks the task observed for good: its error goes to whoever holds its promise. */
+  _observe(): void {
     this._bits |= TaskBits.Observed;
-    return this._promise().then(onFulfilled, onRejected);
+    this._extras().awaiters++;
+  }
+
+  /** An `await task` that `cx` (the awaiting context) can cancel. */
+  private _awaitIn(cx: Context): Promise<T> {
+    const error = cancelledErrorOf(cx);
+    if (error !== null) return Promise.reject(error);
+    this._observe();
+    const waiter = new Waiter<T>(cx);
+    waiter.onCancel = () => {
+      // The awaiter is gone: if it was the only one, the task's error must go to its group again.
+      if (--this._extras().awaiters === 0) this._bits &= ~TaskBits.Observed;
+    };
+    this._promise().then(
+      (value) => waiter.resolve(value),
+      (reason: unknown) => waiter.reject(reason),
+    );
+    return waiter.promise;
   }
 
   /** Like `Promise.prototype.catch`. */
@@ -216,18 +250,16 @@ export class Task<T = unknown> extends Context implements PromiseLike<T> {
 
   /** @internal Called by the run queue. */
   _run(): void {
-    if ((this._bits & NodeBits.Cancelled) !== 0) {
-      // Cancelled before it started: it never runs (nothing to clean up, nothing acquired).
-      this._settle(TaskStateCode.Cancelled, this._cancelError);
-      return;
-    }
+    // A task cancelled before it started still runs, as in Trio: its first wait throws its CancelledError at once
+    // (its context is cancelled), so its try/finally cleanup runs, and a task that never waits runs to completion.
     this._bits |= TaskStateCode.Running << TaskBits.StateShift;
     if (this._rt._track) this._rt._noteChange(this);
     let result: unknown;
     const observer = stepObserver;
     if (observer !== null) observer(this.id, this);
     try {
-      result = runInContext(this as Task<unknown>, callTaskFn, this as Task<unknown>);
+      enterContext(this); // the run queue's drain restores its own context once it is done
+      result = callTaskFn(this as Task<unknown>);
     } catch (error) {
       if (observer !== null) observer(0, null);
       this._fail(error);
@@ -259,12 +291,11 @@ export class Task<T = unknown> extends Context implements PromiseLike<T> {
     if (x !== null) {
       const start = x.start;
       if (start !== null) {
-        // Ended before calling started(): the outcome goes to the caller of start(), not to the group.
+        // Ended while still under start() (before started(), or with started() made a no-op by the caller's
+        // cancellation): the outcome goes to the caller of start(), not to the group.
         x.start = null;
         this._bits |= TaskBits.Delivered;
-        if (state === TaskStateCode.Done) {
-          start.reject(new Error(`Task "${this.name}" returned before calling started(): a task run with start() must call started(value) once it is ready, or use startSoon() instead.`));
-        } else start.reject(outcome);
+        start.ended(state === TaskStateCode.Done, outcome);
       }
       if (x.res !== null) {
         if (state === TaskStateCode.Done) x.res(outcome);
@@ -297,8 +328,8 @@ export class Task<T = unknown> extends Context implements PromiseLike<T> {
       if (!start) {
         throw new Error(`started() was called twice, or after task "${this.name}" ended: call it exactly once, when the task is ready.`);
       }
-      this._x!.start = null;
-      start.resolve(value);
+      // Moved to its nursery unless the caller of start() is cancelled (the task then stays under start()).
+      if (start.started(value)) this._x!.start = null;
     };
   }
 }

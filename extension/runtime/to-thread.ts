@@ -21,6 +21,7 @@
  * says so; the module itself still loads there.
  */
 import type { Worker as NodeWorker } from 'node:worker_threads';
+import { type CancelSource, Context, resolveSource } from './context';
 import { CancelledError, describeReason } from './errors';
 import type { FromThreadWorkerMessage, SerializedThreadError, ThreadJobTask, ToThreadWorkerMessage } from './thread-pool.worker';
 import {
@@ -58,7 +59,13 @@ export interface ThreadTask {
 
 /** Options of one `toThread` call. */
 export interface ToThreadOptions {
-  /** Cancels the job: a queued job is dropped, a running one has its worker terminated. */
+  /**
+   * What cancels the job, as for every wait: a context (task, scope, group) or a foreign `AbortSignal`. A queued
+   * job is dropped, a running one has its worker terminated. Default: the current context (inside a task: that task,
+   * where the implicit mode is on — Node ≥ 24); `null`: nothing cancels it.
+   */
+  readonly cx?: CancelSource | null;
+  /** A foreign `AbortSignal` that cancels the job too (kept for callers of `fetch`-style APIs; `cx` takes one as well). */
   readonly signal?: AbortSignal;
   /** The pool to run in; the shared default pool ({@link getDefaultThreadPool}) when omitted. */
   readonly pool?: ThreadPool;
@@ -219,7 +226,7 @@ export class ThreadPool {
     if (this._disposed) return Promise.reject(new Error(`${taskName} cannot start: its thread pool has been disposed. Create a new pool with createThreadPool().`));
     const workers = this._loadWorkerThreads();
     if (!workers) return Promise.reject(new Error(workersUnavailableMessage(this._name)));
-    const signal = options.signal;
+    const signal = options.signal ?? signalOf(resolveSource(options.cx));
     if (signal?.aborted) return Promise.reject(cancelledError(taskName, 'not started', signal.reason));
     const workerFile = this._resolveWorkerFile();
     if (!fileExists(workerFile)) return Promise.reject(new Error(missingWorkerFileMessage(this._name, workerFile)));
@@ -431,7 +438,8 @@ export async function disposeDefaultThreadPool(): Promise<void> {
  *   text is what the bundler emitted.
  * - `args` are copied (or moved, see `transferList`); a `SharedArrayBuffer` is shared.
  * - On failure the promise rejects with a {@link ThreadTaskError} carrying the worker's message and stack.
- * - When `signal` aborts, it rejects with a `CancelledError` after the job is dequeued or its worker has stopped.
+ * - When its context is cancelled (`cx`, by default the current task) or `signal` aborts, it rejects with a
+ *   `CancelledError` after the job is dequeued or its worker has stopped.
  * - Without worker threads (VS Code's web extension host) it rejects with an error that says so.
  *
  * @example
@@ -442,6 +450,12 @@ export function toThread<A extends readonly unknown[], R>(fn: (...args: A) => R,
 export function toThread<R = unknown>(task: ThreadTask, args?: readonly unknown[], options?: ToThreadOptions): Promise<R>;
 export function toThread(task: ThreadTask | ((...args: never[]) => unknown), args: readonly unknown[] = [], options: ToThreadOptions = {}): Promise<unknown> {
   return (options.pool ?? getDefaultThreadPool()).run(task, args, options);
+}
+
+/** The AbortSignal of a wait's source (a context's is made on first use), or undefined for none. */
+function signalOf(source: CancelSource | null): AbortSignal | undefined {
+  if (source === null) return undefined;
+  return source instanceof Context ? source.signal : source;
 }
 
 // ─── Helpers ────────────────────────────────────────────────────────────────────────────────────────────

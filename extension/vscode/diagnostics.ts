@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { createStallWatchdog, Emitter, formatStallReport, type StallEnd, type StallReport, type StallWatchdog } from '../runtime';
+import { createStallWatchdog, Emitter, formatStallReport, setWaitDiagnostics, type StallEnd, type StallReport, type StallWatchdog } from '../runtime';
 
 /** The settings debug mode reads. */
 export const DEBUG_MODE_SETTING = 'simul.debugMode';
@@ -78,7 +78,13 @@ export class DebugMode implements vscode.Disposable {
       } catch (error) {
         this.log.error(`Debug mode could not start the stall watchdog: ${error instanceof Error ? error.message : String(error)}`);
       }
-    }
+      // Waits that their task cannot cancel (a context from outside the task; no context where the implicit mode is
+      // off): a warning in the log, once per call site, naming the app, control and task, with the stack.
+      setWaitDiagnostics((wait) => {
+        const where = this.describeTask(wait.task.id);
+        this.log.warn(`${wait.message}${where ? `\n    in ${where}` : ''}\n    at ${wait.callSite}\n${wait.stack}`);
+      });
+    } else setWaitDiagnostics(null);
     this._onDidChange.fire();
   }
 
@@ -118,6 +124,7 @@ export class DebugMode implements vscode.Disposable {
     const watchdog = this.watchdog;
     this.watchdog = undefined;
     void watchdog?.dispose();
+    setWaitDiagnostics(null);
     this._onDidChange.dispose();
   }
 }

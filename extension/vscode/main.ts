@@ -3,6 +3,7 @@ import {
   createRuntime,
   DisposableStore,
   disposeDefaultThreadPool,
+  implicitContextStatus,
   type Nursery,
   type Runtime,
   setWarningHandler,
@@ -114,6 +115,10 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
   reg.add({ dispose: () => void setWarningHandler(previousWarningHandler) });
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   log.info(`Simul ${version} activated`);
+  // Said once: whether waits inside an app's tasks are theirs without a context argument (Node ≥ 24), and why.
+  const implicit = implicitContextStatus();
+  if (implicit.enabled) log.info(`Implicit task context on: ${implicit.reason}`);
+  else log.warn(`Implicit task context off: ${implicit.reason}`);
   const reporter = reg.add(new ErrorReporter(log));
   // Worker files (toThread's pool, the stall watchdog) are bundled next to main.js.
   setWorkerDirectory(vscode.Uri.joinPath(context.extensionUri, 'out', 'extension').fsPath);

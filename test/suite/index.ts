@@ -26,7 +26,9 @@ const LAST = 'deactivation.test.js';
 
 /** Runs every `*.test.js` in `dir` with mocha (tdd), in name order with {@link LAST} last, reporting as described above. */
 export async function runTestsIn(dir: string): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec' });
+  // SIMUL_SUITE_GREP (a developer's run of `npm run test:vscode`) runs only the tests whose title matches it.
+  const grep = process.env.SIMUL_SUITE_GREP;
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec', ...(grep ? { grep } : {}) });
   const files = readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort((a, b) => Number(a === LAST) - Number(b === LAST) || a.localeCompare(b));
   for (const file of files) {
     mocha.addFile(join(dir, file));

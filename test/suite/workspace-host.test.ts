@@ -88,9 +88,9 @@ export default defineApp({
     return ui.column({ id: 'root' }, [
       ui.textField({ id: 'name', value: name }),
       ui.text({ id: 'greeting', text: () => \`${hello}, \${name.value}!\` }),
-      ui.button({ id: 'add', label: 'Add', onClick: async (_p, task) => { await sleep(5, task); clicks.value++; } }),
+      ui.button({ id: 'add', label: 'Add', onClick: async () => { await sleep(5); clicks.value++; } }),
       ui.text({ id: 'clicks', text: () => \`\${clicks.value} clicks\` }),
-      ui.button({ id: 'slow', label: 'Slow', onClick: async (_p, task) => { await sleep(60_000, task); } }),
+      ui.button({ id: 'slow', label: 'Slow', onClick: async () => { await sleep(60_000); } }),
     ]);
   },
 });
