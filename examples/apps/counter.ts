@@ -22,8 +22,8 @@ export default defineApp({
         label: 'Add',
         policy: 'drop', // a double click adds once
         busy: true, // the button shows loading while the handler runs
-        onClick: async (_payload, task) => {
-          await sleep(300, task);
+        onClick: async () => {
+          await sleep(300);
           count.value++;
         },
       }),

@@ -16,19 +16,19 @@ export async function main(log: (line: string) => void, clock?: Clock): Promise<
   const queue = new Queue<number>({ maxsize: 10 });
   await runtime.openTaskGroup(async (group) => {
     for (let id = 0; id < 3; id++) {
-      group.startSoon(async (task) => {
+      group.startSoon(async () => {
         for (;;) {
-          const sleepFor = await queue.get(task);
-          await sleep(sleepFor * 100, task);
+          const sleepFor = await queue.get();
+          await sleep(sleepFor * 100);
           log(`Worker ${id} slept for ${sleepFor} (t=${runtime.clock.now()})`);
           queue.taskDone();
         }
       }, `worker ${id}`);
     }
-    for (let n = 0; n < 10; n++) group.startSoon((task) => queue.put(n, task), `producer ${n}`);
-    await sleep(100, group);
+    for (let n = 0; n < 10; n++) group.startSoon(() => queue.put(n), `producer ${n}`);
+    await sleep(100);
     log('waiting for workers to finish!');
-    await queue.join(group);
+    await queue.join();
     log('workers complete!');
     group.cancel('all work done');
   });

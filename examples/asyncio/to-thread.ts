@@ -4,8 +4,8 @@
  *     asyncio.create_task(non_blocking_task())            # prints 'aloha!' after 1 s
  *     await loop.run_in_executor(None, blocking_task, 3)   # time.sleep(3) in a thread, then 'hello!'
  *
- * With Simul, `toThread(fn, args, { signal })` runs a self-contained function in a worker thread (with a capacity
- * limit and cancellation through the task's AbortSignal). The blocking function busy-waits `ms` real milliseconds,
+ * With Simul, `toThread(fn, args)` runs a self-contained function in a worker thread (with a capacity limit; it is
+ * cancelled with the task or group that awaits it). The blocking function busy-waits `ms` real milliseconds,
  * like `time.sleep`, yet the other task prints first: the loop was never blocked.
  *
  * The worker file must be built (`node scripts/build.mjs`); outside the extension bundle, point the runtime to it
@@ -26,10 +26,10 @@ function blockingTask(ms: number): string {
 export async function main(log: (line: string) => void, clock?: Clock, blockMs = 3000): Promise<void> {
   const runtime = createRuntime({ clock });
   await runtime.openTaskGroup(async (group) => {
-    group.startSoon(async (task) => {
-      await sleep(1000, task);
+    group.startSoon(async () => {
+      await sleep(1000);
       log('aloha!');
     }, 'non-blocking');
-    log(await toThread(blockingTask, [blockMs], { signal: group.signal }));
+    log(await toThread(blockingTask, [blockMs]));
   });
 }

@@ -12,9 +12,9 @@ import { type Clock, createRuntime, sleep, TimeoutError, waitFor } from '../../e
 export async function main(log: (line: string) => void, clock?: Clock): Promise<void> {
   const runtime = createRuntime({ clock });
   try {
-    await waitFor(async (scope) => {
+    await waitFor(async () => {
       log('starting to sleep!');
-      await sleep(5000, scope);
+      await sleep(5000);
       log('finished sleeping!');
     }, 3000, runtime);
   } catch (error) {

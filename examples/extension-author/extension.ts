@@ -10,11 +10,11 @@ import type { SimulApi } from '../../extension/vscode/main';
 
 /** Builds the app with the `simul` module Simul hands out, so its controls are Simul's own. */
 export function dashboardApp(simul: SimulApi['simul']) {
-  const { defineApp, ui, state } = simul;
+  const { defineApp, ui, state, sleep } = simul;
   return defineApp({
     id: 'my-ext.dashboard',
     title: 'Build Dashboard',
-    setup(app) {
+    setup() {
       const builds = state(0);
       const status = state('idle');
       return ui.column({ gap: 8 }, [
@@ -24,9 +24,9 @@ export function dashboardApp(simul: SimulApi['simul']) {
           label: 'Build',
           policy: 'drop', // a second click while one build runs is ignored
           busy: true, // the button shows it is busy while the handler runs
-          onClick: async (_click, task) => {
+          onClick: async () => {
             status.value = 'building';
-            await app.sleep(200, task); // cancelled if the panel closes
+            await sleep(200); // cancelled if the panel closes
             builds.value++;
             status.value = 'idle';
           },

@@ -9,14 +9,14 @@
  * `codicon.ttf` (from `npm run build`) and `media/webview.css`; `resources` is the folder that holds them.
  */
 import * as vscode from 'vscode';
-import { createRuntime, defineApp, mountApp, state, ui, type AppInstance, type Runtime, type ViewConnection } from '../../extension/simul';
+import { createRuntime, defineApp, mountApp, sleep, state, ui, type AppInstance, type Runtime, type ViewConnection } from '../../extension/simul';
 import { webviewPageHtml } from '../../extension/vscode/webview-page';
 
 /** A small app: a counter whose button runs an async handler, cancelled if the panel closes. */
 export const counterApp = defineApp({
   id: 'my-ext.counter',
   title: 'Counter',
-  setup(app) {
+  setup() {
     const count = state(0);
     return ui.column({ gap: 8 }, [
       ui.text({ id: 'count', text: () => `count: ${count.value}` }),
@@ -24,8 +24,8 @@ export const counterApp = defineApp({
         id: 'add',
         label: 'Add',
         policy: 'queue', // clicks while one runs wait their turn
-        onClick: async (_click, task) => {
-          await app.sleep(50, task);
+        onClick: async () => {
+          await sleep(50);
           count.value++;
         },
       }),

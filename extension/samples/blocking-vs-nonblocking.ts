@@ -7,7 +7,7 @@
  */
 import { defineApp, ui } from '../app';
 import { state } from '../reactive';
-import { createThreadPool, toDisposable, toThread, type Task } from '../runtime';
+import { createThreadPool, toDisposable, toThread } from '../runtime';
 
 /** The work: spins for `ms` without yielding (a stand-in for heavy computation). Self-contained: it is sent to the worker as source. */
 function busyWait(ms: number): number {
@@ -29,11 +29,11 @@ export default defineApp({
     const pool = createThreadPool({ maxThreads: 1, name: 'blocking-vs-nonblocking' });
     app.own(toDisposable(() => void pool.dispose())); // closing the app ends its worker thread
 
-    const run = (where: string, work: (ms: number, task: Task) => unknown) => async (_click: unknown, task: Task) => {
+    const run = (where: string, work: (ms: number) => unknown) => async () => {
       const ms = workMs.value;
       longestGap.value = 0;
       const started = app.clock.now();
-      await work(ms, task);
+      await work(ms);
       last.value = `${where}: ${ms} ms of work took ${Math.round(app.clock.now() - started)} ms`;
     };
 
@@ -67,7 +67,7 @@ export default defineApp({
             appearance: 'secondary',
             policy: 'drop',
             busy: true,
-            onClick: { name: 'busy-wait in a thread', run: run('in a thread', (ms, task) => toThread(busyWait, [ms], { pool, signal: task.signal })) },
+            onClick: { name: 'busy-wait in a thread', run: run('in a thread', (ms) => toThread(busyWait, [ms], { pool })) },
           }),
         ]),
         ui.text({ id: 'heartbeat', variant: 'mono', text: () => `heartbeat ${beats.value} · longest gap since the last click: ${longestGap.value} ms` }),

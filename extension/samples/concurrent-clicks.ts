@@ -30,12 +30,12 @@ export default defineApp({
         id: 'run',
         label: 'Run (sleeps 1 s)',
         policy: 'parallel', // the default, spelled out: it is the point of this sample
-        onClick: async (_click, task) => {
+        onClick: async () => {
           const n = runs.value.length + 1;
           runs.value = [...runs.value, { n, start: seconds() }];
           running.value++;
           try {
-            await sleep(1000, task); // pass the task: closing the app cancels the wait
+            await sleep(1000); // closing the app cancels the wait
             runs.value = runs.value.map((run) => (run.n === n ? { ...run, end: seconds() } : run));
             done.value++;
           } finally {

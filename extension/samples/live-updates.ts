@@ -50,14 +50,14 @@ export default defineApp({
         label: `Stream ${STREAM_UPDATES.toLocaleString('en')} updates`,
         policy: 'drop',
         busy: true,
-        onClick: async (_click, task) => {
+        onClick: async () => {
           count.value = 0;
           sum.value = 0;
           for (let i = 1; i <= STREAM_UPDATES; i++) {
             count.value = i;
             sum.value += i;
             last.value = (i * 7919) % 10_007;
-            if (i % STREAM_BATCH === 0) await sleep(STREAM_PAUSE_MS, task);
+            if (i % STREAM_BATCH === 0) await sleep(STREAM_PAUSE_MS);
           }
           batch(() => (streamed.value += 1));
         },

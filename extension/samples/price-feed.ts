@@ -63,14 +63,14 @@ export default defineApp({
         while (left > 0) {
           status.value = { text: `reconnecting in ${Math.ceil(left / 1000)} s`, tone: 'warning' };
           const step = left % 1000 || 1000;
-          await sleep(step, task);
+          await sleep(step);
           left -= step;
         }
         status.value = { text: 'connecting', tone: 'info' };
       }
     };
 
-    const feed = async (task: Task) => {
+    const feed = async () => {
       const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
       await new Promise((resolve, reject) => wss.once('listening', resolve).once('error', reject));
       server = { drop: () => wss.clients.forEach((socket) => socket.terminate()) };
@@ -78,16 +78,16 @@ export default defineApp({
       try {
         await openTaskGroup(
           (group) => {
-            group.startSoon(async (t) => {
+            group.startSoon(async () => {
               for (;;) {
-                await sleep(PUSH_MS, t);
+                await sleep(PUSH_MS);
                 for (const s of SYMBOLS) prices[s] *= 1 + (Math.random() - 0.5) / 50;
                 for (const socket of wss.clients) socket.send(JSON.stringify(prices));
               }
             }, 'price server: push every 200 ms');
             group.startSoon((t) => client(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, t), 'price client');
           },
-          { parent: task, name: 'price feed' },
+          { name: 'price feed' },
         );
       } finally {
         server = undefined;

@@ -39,11 +39,11 @@ export default defineApp({
         await openTaskGroup(
           async (group) => {
             for (let id = 1; id <= c; id++) {
-              group.startSoon(async (t) => {
+              group.startSoon(async () => {
                 for (;;) {
-                  const item = await queue.get(t);
+                  const item = await queue.get();
                   show();
-                  await sleep(50 + Math.random() * 100, t); // the work
+                  await sleep(50 + Math.random() * 100); // the work
                   seen.add(item);
                   batch(() => ((consumed.value += 1), (distinct.value = seen.size)));
                   queue.taskDone();
@@ -53,22 +53,22 @@ export default defineApp({
             await openTaskGroup(
               (producing) => {
                 for (let id = 1; id <= p; id++) {
-                  producing.startSoon(async (t) => {
+                  producing.startSoon(async () => {
                     for (let i = 1; i <= n; i++) {
-                      await sleep(Math.random() * 40, t);
-                      await queue.put(`p${id}-${i}`, t); // waits while the queue is full
+                      await sleep(Math.random() * 40);
+                      await queue.put(`p${id}-${i}`); // waits while the queue is full
                       produced.value++;
                       show();
                     }
                   }, `producer ${id}`);
                 }
               },
-              { parent: group, name: 'producers' },
+              { name: 'producers' },
             );
-            await queue.join(group); // every item put has been marked done
+            await queue.join(); // every item put has been marked done
             group.cancel('every item is processed'); // the consumers wait in get() forever otherwise
           },
-          { parent: task, name: 'producers and consumers' },
+          { name: 'producers and consumers' },
         );
         status.value = `done: ${consumed.value} items, each processed once: ${distinct.value === total.value ? 'yes' : 'NO'}`;
       } catch (error) {

@@ -25,19 +25,18 @@ export default defineApp({
       columns: [{ key: 'job', title: 'Job' }, { key: 'state', title: 'State' }, { key: 'start', title: 'Started' }, { key: 'end', title: 'Ended' }],
       height: 200,
     });
-    const runJobs = async (_click: unknown, task: Task) => {
+    const runJobs = async () => {
       const t0 = app.clock.now();
       jobs.set('rows', Array.from({ length: JOBS }, (_, i) => [`job ${i + 1}`, 'waiting', '', '']));
       await gather(
-        Array.from({ length: JOBS }, (_, i) => async (t: Task) => {
+        Array.from({ length: JOBS }, (_, i) => async () => {
           await semaphore.withPermit(async () => {
             const start = seconds(t0);
             jobs.patch(i, [`job ${i + 1}`, 'running', start, '']);
-            await sleep(1000, t);
+            await sleep(1000);
             jobs.patch(i, [`job ${i + 1}`, 'done', start, seconds(t0)]);
-          }, t);
+          });
         }),
-        task,
       );
     };
 
@@ -47,30 +46,27 @@ export default defineApp({
     const exclusively = state(0);
     const lock = new Lock();
     const reactiveLock = createLock({ name: 'semaphore-lock sample' }); // one per app: apps do not wait for each other
-    const increment = async (counter: State<number>, t: Task) => {
+    const increment = async (counter: State<number>) => {
       const seen = counter.value;
-      await sleep(1, t); // any await between the read and the write lets another task in
+      await sleep(1); // any await between the read and the write lets another task in
       counter.value = seen + 1;
     };
-    const tenTasks = (incrementOnce: (t: Task) => Promise<void>) => (task: Task) =>
+    const tenTasks = (incrementOnce: (t: Task) => Promise<void>) => () =>
       gather(Array.from({ length: TASKS }, () => async (t: Task) => {
         for (let i = 0; i < INCREMENTS; i++) await incrementOnce(t);
-      }), task);
+      }));
     const phase = state<'idle' | 'racing' | 'done'>('idle');
-    const race = async (_click: unknown, task: Task) => {
+    const race = async () => {
       [unlocked.value, locked.value, exclusively.value, phase.value] = [0, 0, 0, 'racing'];
-      await gather(
-        [
-          tenTasks((t) => increment(unlocked, t)),
-          tenTasks((t) => lock.withLock(() => increment(locked, t), t)),
-          tenTasks((t) => exclusive(async (tx) => {
-            const seen = tx.get(exclusively);
-            await sleep(1, t);
-            tx.set(exclusively, seen + 1); // staged: lands when the section ends, with every other staged write
-          }, { lock: reactiveLock, signal: t.signal })),
-        ],
-        task,
-      );
+      await gather([
+        tenTasks(() => increment(unlocked)),
+        tenTasks(() => lock.withLock(() => increment(locked))),
+        tenTasks((t) => exclusive(async (tx) => {
+          const seen = tx.get(exclusively);
+          await sleep(1);
+          tx.set(exclusively, seen + 1); // staged: lands when the section ends, with every other staged write
+        }, { lock: reactiveLock, signal: t.signal })),
+      ]);
       phase.value = 'done';
     };
     const expected = TASKS * INCREMENTS;

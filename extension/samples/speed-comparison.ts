@@ -65,7 +65,7 @@ export default defineApp({
     };
     rows.forEach((_, i) => show(i));
 
-    const measure = (i: number, requests: (url: string, task: Task, done: () => void) => Promise<unknown>) => async (_click: unknown, task: Task) => {
+    const measure = (i: number, requests: (url: string, done: () => void, task: Task) => Promise<unknown>) => async (_click: unknown, task: Task) => {
       const row = rows[i];
       const started = app.clock.now();
       const tick = () => {
@@ -75,10 +75,11 @@ export default defineApp({
       [row.done, row.state] = [0, 'running…'];
       running.value = [...running.value, task];
       try {
-        await requests(url.value as string, task, () => {
+        const done = () => {
           row.done++;
           tick();
-        });
+        };
+        await requests(url.value as string, done, task);
         row.state = 'done';
         rows.forEach((_, j) => show(j)); // the ratios of the others may change too
       } catch (error) {
@@ -90,11 +91,11 @@ export default defineApp({
       }
     };
     /** All requests at once, each a task of one `gather`. */
-    const allAtOnce = (request: (url: string, task: Task) => Promise<unknown>) => async (url: string, task: Task, done: () => void) => {
+    const allAtOnce = (request: (url: string, task: Task) => Promise<unknown>) => async (url: string, done: () => void) => {
       await gather(Array.from({ length: REQUESTS }, () => async (t: Task) => {
         await request(url, t);
         done();
-      }), task);
+      }));
     };
     const button = (id: string, label: string, run: ReturnType<typeof measure>) =>
       ui.button({ id, label, policy: 'drop', busy: true, disabled: () => url.value === null || running.value.length > 0, onClick: run });
@@ -118,14 +119,14 @@ export default defineApp({
       [
         ui.text({ id: 'server', variant: 'caption', text: () => (url.value === null ? 'starting the server…' : `server: ${url.value} (${LATENCY_MS} ms per response)`) }),
         ui.row({}, [
-          button('sequential', 'Sequential', measure(0, async (url, task, done) => {
+          button('sequential', 'Sequential', measure(0, async (url, done, task) => {
             for (let n = 0; n < REQUESTS; n++) {
               await fetchText(url, task.signal);
               done();
             }
           })),
           button('concurrent', 'Concurrent', measure(1, allAtOnce((url, t) => fetchText(url, t.signal)))),
-          button('threads', 'Threads', measure(2, allAtOnce((url, t) => toThread(fetchInThread, [url], { pool, signal: t.signal })))),
+          button('threads', 'Threads', measure(2, allAtOnce((url) => toThread(fetchInThread, [url], { pool })))),
           ui.button({ id: 'cancel', label: 'Cancel', appearance: 'secondary', disabled: () => running.value.length === 0, onClick: () => running.value.forEach((t) => t.cancel('cancelled by the user')) }),
         ]),
         table,

@@ -68,8 +68,8 @@ export default defineApp({
         label: 'Wave',
         busy: true, // shows the button busy while the handler runs
         policy: 'drop', // clicks while it runs are ignored
-        onClick: async (_payload, task) => {
-          await sleep(500, task); // a task: cancelled if the app closes or reloads
+        onClick: async () => {
+          await sleep(500); // cancelled if the app closes or reloads
           waves.value++;
         },
       }),

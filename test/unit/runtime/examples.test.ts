@@ -1,3 +1,4 @@
+import '../implicit-context'; // first: the samples and examples wait without a task argument
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createVirtualClock } from '../../../extension/runtime';

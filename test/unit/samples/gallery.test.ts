@@ -1,3 +1,4 @@
+import '../implicit-context'; // first: the samples and examples wait without a task argument
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CONTROL_KINDS } from '../../../extension/protocol';

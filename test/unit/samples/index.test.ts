@@ -1,3 +1,4 @@
+import '../implicit-context'; // first: the samples and examples wait without a task argument
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
