@@ -1,8 +1,11 @@
+import { currentContext } from './async-context';
 import { checkMs } from './clock';
+import { type Context, cancelledErrorOf } from './context';
 import { getDefaultRuntime } from './runtime';
-import type { Nursery } from './nursery';
+import { Nursery } from './nursery';
 import { sleep } from './sleep';
 import type { Task } from './task';
+import { Waiter } from './waiter';
 
 /** Options of {@link every}. */
 export interface EveryOptions {
@@ -19,7 +22,10 @@ export interface EveryOptions {
   overlap?: boolean;
   /** Start at once (default true). */
   start?: boolean;
-  /** Where the runs live (default: the default runtime). Their errors go there; closing it stops the timer. */
+  /**
+   * Where the runs live. Their errors go there; closing it stops the timer. Default: inside a task, the task's
+   * nearest group (and the task's cancellation stops the timer); elsewhere the default runtime.
+   */
   scope?: Nursery;
   /** Name in the task tree. */
   name?: string;
@@ -54,7 +60,10 @@ export function every(ms: number, fn: (task: Task, run: number) => unknown, opti
   if (options.count !== undefined && (typeof options.count !== 'number' || options.count !== options.count)) {
     throw new RangeError(`every({ count }): count must be a number, got ${typeof options.count === 'string' ? JSON.stringify(options.count) : String(options.count)}`);
   }
-  const scope = options.scope ?? getDefaultRuntime();
+  // Without a scope, started inside a task: the runs live in the task's nearest group (or runtime), and the task's
+  // cancellation stops them, as it ends every wait of the task (the implicit mode).
+  const owner = options.scope === undefined ? currentContext() : undefined;
+  const scope = options.scope ?? nurseryOf(owner) ?? getDefaultRuntime();
   let loop: Task | null = null;
   let counter = 0;
   let finished: Promise<void> = Promise.resolve();
@@ -88,7 +97,8 @@ export function every(ms: number, fn: (task: Task, run: number) => unknown, opti
       if (loop !== null && !loop.finished) return;
       counter = 0;
       const task = (loop = scope.startSoon(body, options.name ?? `every(${ms})`));
-      finished = task.settled().then(() => {});
+      const link = owner === undefined ? null : followCancellation(owner, task);
+      finished = task.settled().then(() => void link?.resolve());
     },
     stop() {
       loop?.cancel('periodic callback stopped');
@@ -109,4 +119,23 @@ export function every(ms: number, fn: (task: Task, run: number) => unknown, opti
 
 async function runInline(task: Task, fn: (task: Task, run: number) => unknown, run: number): Promise<void> {
   await fn(task, run);
+}
+
+/** The nearest group or runtime at or above `node`. */
+function nurseryOf(node: Context | undefined): Nursery | undefined {
+  for (let n = node ?? null; n !== null; n = n.parent) if (n instanceof Nursery) return n;
+  return undefined;
+}
+
+/** Cancels `task` when `owner` is cancelled, until the returned link is resolved. */
+function followCancellation(owner: Context, task: Task): Waiter<void> | null {
+  const error = cancelledErrorOf(owner);
+  if (error !== null) {
+    task._cancelFromOutside(error.reason);
+    return null;
+  }
+  const link = new Waiter<void>(owner);
+  link.onCancel = (_, cancelled) => task._cancelFromOutside(cancelled.reason);
+  link.promise.then(undefined, () => {}); // its rejection is the task's cancellation, reported through the task
+  return link;
 }

@@ -53,11 +53,18 @@ function waitUntil(clock: Clock, at: number, ms: number, source: CancelSource | 
   return waiter.promise;
 }
 
-/** Waits until cancelled (Trio's `sleep_forever`). Without a cancellable context it would never end, so one is required. */
-export function sleepForever(cx: CancelSource): Promise<never> {
-  const error = cancelledErrorOf(cx);
+/**
+ * Waits until cancelled (Trio's `sleep_forever`): by `cx`, by default the current task. Outside any task, with no
+ * context, it could never end, so it throws a `TypeError` saying so.
+ */
+export function sleepForever(cx?: CancelSource): Promise<never> {
+  const source = resolveSource(cx);
+  if (source === null) {
+    throw new TypeError('sleepForever() outside a task, given no context, could never end: pass the context that is to cancel it (a task, a scope, a group or an AbortSignal).');
+  }
+  const error = cancelledErrorOf(source);
   if (error !== null) return Promise.reject(error);
-  return new Waiter<never>(cx).promise;
+  return new Waiter<never>(source).promise;
 }
 
 /**

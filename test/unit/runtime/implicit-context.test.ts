@@ -10,7 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CancelledError, checkpoint, createRuntime, createVirtualClock, Event, gather, isCancelledError, Lock, moveOnAfter, openCancelScope, openTaskGroup,
+  CancelledError, checkpoint, createRuntime, createVirtualClock, Event, every, gather, isCancelledError, Lock, moveOnAfter, openCancelScope, openTaskGroup,
   Queue, Semaphore, setWaitDiagnostics, sleep, sleepForever, type Task, type UncancellableWait,
 } from '../../../extension/runtime';
 import {
@@ -201,6 +201,38 @@ describe('inside a task, waits without a context are cancelled with it (issue #1
     assert.ok(isCancelledError(awaiterError));
     assert.equal(background.state, 'failed');
     assert.deepEqual(errors.map((e) => (e as Error).message), ['late failure'], 'the error nobody awaits any more went to the reporter');
+  });
+
+  test('every(ms, fn) started in a task without a scope stops when the task is cancelled', async () => {
+    const { clock, rt } = setup();
+    let runs = 0;
+    let periodic: ReturnType<typeof every> | undefined;
+    const task = rt.startSoon(async () => {
+      periodic = every(10, () => void runs++);
+      await sleepForever();
+    }, 'owner of a periodic callback');
+    await clock.run(async () => {
+      await sleep(35, rt);
+      task.cancel();
+      await task.settled();
+      await periodic!.finished;
+      await sleep(100, rt);
+    });
+    assert.equal(runs, 3);
+    assert.equal(periodic!.running, false);
+    await rt.close();
+  });
+
+  test('sleepForever() needs no argument inside a task, and says why it cannot run outside one', async () => {
+    const { clock, rt } = setup();
+    const task = rt.startSoon(() => sleepForever(), 'sleeps forever');
+    await clock.run(async () => {
+      await sleep(5, rt);
+      task.cancel();
+      await task.settled();
+    });
+    assert.equal(task.state, 'cancelled');
+    assert.throws(() => sleepForever(), /sleepForever\(\) outside a task, given no context, could never end/);
   });
 
   test('null opts out on purpose: a wait given null, and a group opened with parent null, are not cancelled with the task', async () => {
