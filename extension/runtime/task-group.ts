@@ -44,6 +44,8 @@ export class TaskGroup extends Nursery {
   /** @internal */ _onEmpty: (() => void) | null = null;
   /** @internal Whether a task of the group ended cancelled (its work was interrupted). */
   _taskCancelled = false;
+  /** @internal Told of each task that settles, before the group takes its outcome (gather reads results here). */
+  _onChildDone: ((task: Task<unknown>) => void) | null = null;
 
   /** Always `'group'`. */
   get kind(): ContextKind {
@@ -61,6 +63,7 @@ export class TaskGroup extends Nursery {
 
   /** @internal */
   _childDone(task: Task<unknown>): void {
+    if (this._onChildDone !== null) this._onChildDone(task);
     if (task.state === 'cancelled') this._taskCancelled = true;
     this._live--;
     if (task._state === TaskStateCode.Failed && task._propagates) this._fail(task._outcome);
