@@ -9,14 +9,15 @@
  * Each case runs in its own child process (fresh heap and JIT; and a library that turns on AsyncLocalStorage cannot
  * slow the others), warmed up, then repeated: it prints the mean run (the cost, garbage collection included) and the
  * best one. The machine's load shows in the figures: run it on a quiet one. `SIMUL_BENCH_NODE=/path/to/node` runs the
- * cases on another Node (the extension host's own, e.g. the Node 24 that runs code-server for the tests).
+ * cases on another Node (the extension host's own, e.g. the Node 24 that runs code-server for the tests);
+ * `SIMUL_BENCH_ONLY=<regex>` only the rows whose label matches.
  */
 import { fork } from 'node:child_process';
 import { Mutex, Semaphore as AmSemaphore } from 'async-mutex';
 import { all, call, run, spawn } from 'effection';
 import { Effect } from 'effect';
 import {
-  createRuntime, enableImplicitContext, Event, gather, Lock, openTaskGroup, Queue, Semaphore, sleepForever,
+  createRuntime, disableImplicitContext, enableImplicitContext, Event, gather, Lock, openTaskGroup, Queue, Semaphore, sleepForever,
 } from '../extension/runtime';
 
 const N = 100_000;
@@ -36,6 +37,13 @@ const spawnCases: Record<string, (hop: boolean) => Case> = {
     const ps = new Array<Promise<number>>(N);
     for (let i = 0; i < N; i++) ps[i] = hop ? (async () => { await Promise.resolve(); return i; })() : (async () => i)();
     await Promise.all(ps);
+  },
+  // gather's own baseline: asyncio's gather(*aws) is Promise.all over an array of calls, and gather takes an array
+  // of functions, which the caller builds (and which lives as long as the call): the same array, called.
+  'Promise.all over an array of functions': (hop) => async () => {
+    const fns = new Array<() => Promise<number>>(N);
+    for (let i = 0; i < N; i++) fns[i] = hop ? async () => { await Promise.resolve(); return i; } : async () => i;
+    await Promise.all(fns.map((f) => f()));
   },
   'Simul openTaskGroup': (hop) => async () => {
     await openTaskGroup((g) => {
@@ -57,9 +65,17 @@ const spawnCases: Record<string, (hop: boolean) => Case> = {
     for (let i = 0; i < N; i++) fns[i] = async () => i;
     await gather(fns);
   },
-  'Simul openTaskGroup, implicit context (AsyncLocalStorage)': (hop) => {
-    enableImplicitContext();
-    return spawnCases['Simul openTaskGroup']!(hop);
+  // The implicit mode (on by default on Node ≥ 24): the same cases, each task in its own AsyncLocalStorage frame.
+  'Simul openTaskGroup, implicit mode': (hop) => spawnCases['Simul openTaskGroup']!(hop),
+  'Simul openTaskGroup, async () => i, implicit mode': (hop) => spawnCases['Simul openTaskGroup, async () => i']!(hop),
+  'Simul gather, implicit mode': (hop) => spawnCases['Simul gather']!(hop),
+  // What the implicit mode costs everyone else: plain promises while Simul's AsyncLocalStorage is in use.
+  'Promise.all, Simul\'s implicit mode in use': (hop) => {
+    const plain = spawnCases['Promise.all']!(hop);
+    return async () => {
+      await openTaskGroup((g) => void g.startSoon(() => 0)); // the storage has been entered, as in a running app
+      await plain();
+    };
   },
   'Effection 4': (hop) => async () => {
     await run(function* () {
@@ -82,7 +98,17 @@ const spawnCases: Record<string, (hop: boolean) => Case> = {
 };
 
 /** Rows of the synchronous-body table only: with a hop, Simul's rows above already run async functions. */
-const syncOnly = new Set(['Simul openTaskGroup, async () => i', 'Simul gather, async () => i']);
+const syncOnly = new Set(['Simul openTaskGroup, async () => i', 'Simul gather, async () => i', 'Simul openTaskGroup, async () => i, implicit mode']);
+
+/**
+ * Each case runs in the mode its label says: `implicit` rows with the implicit mode on (forced on Node ≤ 22, where it
+ * slows every promise), every other row with it off (the explicit mode), whatever this Node's default.
+ */
+function setMode(label: string): void {
+  if (/implicit/.test(label)) {
+    if (!enableImplicitContext()) throw new Error('this Node has no AsyncLocalStorage');
+  } else disableImplicitContext();
+}
 
 const otherCases: Record<string, { ops: number; unit: string; run: () => Case }> = {
   'Simul: cancel 10,000 waiting tasks': {
@@ -222,12 +248,16 @@ async function measureRuns(fn: Case, per: number, { warmup, runs }: { warmup: nu
 
 async function child(name: string): Promise<void> {
   const [kind, label, hop] = JSON.parse(name) as [string, string, boolean];
+  setMode(label);
   const figures =
     kind === 'spawn'
       ? await measureRuns(spawnCases[label]!(hop), N, label.startsWith('Effection') ? SLOW : FAST)
       : await measureRuns(otherCases[label]!.run(), otherCases[label]!.ops, FAST);
   process.send!(figures);
 }
+
+/** `SIMUL_BENCH_ONLY=<regex>`: only the rows whose label matches (Promise.all, the baseline, always runs). */
+const only = new RegExp(process.env.SIMUL_BENCH_ONLY ?? '');
 
 /** The Node that runs the cases: `SIMUL_BENCH_NODE` (e.g. the Node 24 that runs code-server's extension host), else this one. */
 const childNode = process.env.SIMUL_BENCH_NODE || process.execPath;
@@ -259,25 +289,29 @@ async function main(): Promise<void> {
   const { execFileSync } = await import('node:child_process');
   const version = childNode === process.execPath ? process.version : execFileSync(childNode, ['--version'], { encoding: 'utf8' }).trim();
   console.log(`Simul runtime benchmark — Node ${version}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(2)}`);
+  console.log(`The implicit mode is ${Number(version.replace(/^v/, '').split('.')[0]) >= 24 ? 'on by default on this Node (AsyncContextFrame)' : 'off by default on this Node; its rows force it on'}; every other row runs with it off.`);
   console.log(`Each case in its own process: ${FAST.warmup} warm-up runs, then the mean and the best of ${FAST.runs} runs (Effection's spawn rows: ${SLOW.warmup} and ${SLOW.runs}); Promise.all and Simul pooled over ${ROUNDS} interleaved processes. Ratios to Promise.all; the goal is on the mean.\n`);
   for (const hop of [false, true]) {
     console.log(`Spawn + join ${N.toLocaleString('en')} tasks, ${hop ? 'one awaited promise hop' : 'synchronous body (Promise.all: async () => i)'}:`);
     console.log(`  ${''.padEnd(58)} ${'mean'.padStart(10)}  ${'× P.all'.padStart(7)}  ${'best'.padStart(10)}  ${'× P.all'.padStart(7)}`);
-    const labels = Object.keys(spawnCases).filter((label) => !(hop && syncOnly.has(label)));
+    const labels = Object.keys(spawnCases).filter((label) => !(hop && syncOnly.has(label)) && (label === 'Promise.all' || only.test(label)));
     const rounds = new Map<string, Figures[]>();
-    const repeated = labels.filter((label) => label === 'Promise.all' || label.startsWith('Simul'));
+    const repeated = labels.filter((label) => label.startsWith('Promise.all') || label.startsWith('Simul'));
     for (let round = 0; round < ROUNDS; round++) {
       for (const label of repeated) rounds.set(label, [...(rounds.get(label) ?? []), await measure('spawn', label, hop)]);
     }
     const base = pool(rounds.get('Promise.all')!);
+    const sameInput = rounds.has('Promise.all over an array of functions') ? pool(rounds.get('Promise.all over an array of functions')!) : null;
     for (const label of labels) {
       const f = rounds.has(label) ? pool(rounds.get(label)!) : await measure('spawn', label, hop);
-      console.log(`  ${label.padEnd(58)} ${ns(f.mean)}  ${ratio(f.mean, base.mean)}  ${ns(f.best)}  ${ratio(f.best, base.best)}`);
+      // gather's rows also against Promise.all over the same array of functions (its input).
+      const own = sameInput !== null && label.startsWith('Simul gather') ? `   (${ratio(f.mean, sameInput.mean).trim()} that mean)` : '';
+      console.log(`  ${label.padEnd(58)} ${ns(f.mean)}  ${ratio(f.mean, base.mean)}  ${ns(f.best)}  ${ratio(f.best, base.best)}${own}`);
     }
     console.log('');
   }
   console.log('Cancellation and primitives (mean / best):');
-  for (const [label, c] of Object.entries(otherCases)) {
+  for (const [label, c] of Object.entries(otherCases).filter(([label]) => only.test(label))) {
     const f = await measure('other', label);
     console.log(`  ${label.padEnd(68)} ${f.mean.toFixed(0).padStart(6)} / ${f.best.toFixed(0).padStart(6)} ns/${c.unit}  (${(1e3 / f.mean).toFixed(2)} M/s)`);
   }
