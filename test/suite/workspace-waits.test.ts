@@ -6,6 +6,7 @@
  * Monitor back to where it was.
  *
  * The app is written to `.simul/apps/tmp-implicit/` in the sample workspace (ignored by git) and removed at the end.
+ * The file is named to run after workspace-apps.test.ts, whose first test checks that nothing has loaded esbuild yet.
  */
 import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
