@@ -1,27 +1,22 @@
+/**
+ * Simul's activation, the same in every extension host: the entry points (./main.ts for Node, ./main.browser.ts
+ * for VS Code's web worker host) call {@link activateSimul} with their {@link HostServices}. Nothing here, nor in
+ * what it imports, may need Node (scripts/build.mjs bundles it for the browser and fails on a `node:` import).
+ */
 import * as vscode from 'vscode';
-import {
-  createRuntime,
-  DisposableStore,
-  disposeDefaultThreadPool,
-  implicitContextStatus,
-  type Nursery,
-  type Runtime,
-  setWarningHandler,
-  setWorkerDirectory,
-  toThread,
-} from '../runtime';
-import { appDiagnostics, type AppDebugCounts, type AppDefinition, type AppDiagnostics } from '../app';
+import { createRuntime, DisposableStore, implicitContextStatus, type Nursery, type Runtime, setWarningHandler, toThread } from '../runtime';
+import { appDiagnostics, type AppDebugCounts, type AppDefinition, type AppDiagnostics, defineApp, ui } from '../app';
 import { taskMonitorApp } from '../apps/task-monitor';
-import { SAMPLES } from '../samples';
+import type { NodeOnlySampleEntry } from '../samples/catalogue';
 import { APP_PANEL_TYPE, AppHost, type AppOrigin, type AppSession, SIDE_VIEW_ID } from './app-host';
 import { bridge, callWithToken, events, signalToToken, tokenToSignal, type VsCodeEvents, withToken } from './bridge';
 import { registerCommands } from './commands';
-import { DebugMode, LoopDelayMonitor } from './diagnostics';
+import { DebugMode } from './diagnostics';
 import { ErrorReporter, type ReportedError } from './error-reporter';
+import { type HostKind, type HostServices, isUnavailable, NEEDS_NODE_HOST, type WorkspaceAppsSetup } from './host-services';
 import * as SIMUL_MODULE from '../simul';
 import { TASK_MONITOR_ID, taskMonitorSource } from './task-monitor-source';
-import { DEBUG_BUILD_COMMAND, debugBuildWorkspaceApp, stopEsbuild, WorkspaceApps } from './workspace-apps';
-import { WorkspaceAppHost } from './workspace-host';
+import type { WorkspaceApps } from './workspace-apps';
 
 export { APP_PANEL_TYPE, SIDE_VIEW_ID } from './app-host';
 
@@ -37,12 +32,20 @@ export interface AppSessionInfo {
   readonly counts: AppDebugCounts;
 }
 
-/** What `activate()` returns to other extensions (`vscode.extensions.getExtension('simul.simul').exports`). */
-export interface SimulApi {
+/**
+ * What `activate()` returns to other extensions (`vscode.extensions.getExtension('simul.simul').exports`), in any
+ * extension host. The Node host's {@link SimulApi} (./main.ts) always has {@link SimulApiBase.workspaceApps}.
+ */
+export interface SimulApiBase {
   /** The extension's version, from its manifest. */
   readonly version: string;
   /**
-   * Makes an app openable from "Simul: Open App…" and {@link SimulApi.openApp}. Build it with the `simul` module
+   * Where Simul runs: `node` (desktop, remote, code-server) or `web` (VS Code's web worker extension host: no
+   * workspace apps, no worker threads, no stall watchdog; samples that need Node are listed but do not run).
+   */
+  readonly hostKind: HostKind;
+  /**
+   * Makes an app openable from "Simul: Open App…" and {@link SimulApiBase.openApp}. Build it with the `simul` module
    * this API carries (`api.simul.defineApp`, `api.simul.ui`): controls from another copy of Simul's code are not
    * recognised. Dispose to unregister.
    */
@@ -64,7 +67,7 @@ export interface SimulApi {
    * awaits is shown to the user and written to Simul's log. Closed when the extension deactivates.
    */
   readonly runtime: Runtime;
-  /** Runs blocking or CPU-heavy work in a worker thread, off the shared extension host loop. */
+  /** Runs blocking or CPU-heavy work in a worker thread, off the shared extension host loop (rejects, saying why, where there are none). */
   readonly toThread: typeof toThread;
   /** Fires for every error Simul reports to the user (task failures, app errors). */
   readonly onDidReportError: vscode.Event<ReportedError>;
@@ -90,9 +93,9 @@ export interface SimulApi {
   readonly withToken: typeof withToken;
   /**
    * The workspace's own apps (`*.app.ts` in `simul.appsFolder`): find, build, load and watch them. esbuild is
-   * loaded on the first build, not before.
+   * loaded on the first build, not before. Undefined in the web extension host, which cannot build them.
    */
-  readonly workspaceApps: WorkspaceApps;
+  readonly workspaceApps: WorkspaceApps | undefined;
 }
 
 /**
@@ -106,7 +109,22 @@ export function liveRegistrationCount(): number {
   return registry?.size ?? 0;
 }
 
-export function activate(context: vscode.ExtensionContext): SimulApi {
+/** The app "Open App…" opens for a sample this host cannot run: its title, and why, instead of a failure. */
+function needsNodeApp(sample: NodeOnlySampleEntry): AppDefinition {
+  return defineApp({
+    id: sample.id,
+    title: sample.title,
+    setup: () =>
+      ui.column({ gap: 8 }, [
+        ui.text({ id: 'needs-node', variant: 'subheading', text: `${sample.title} ${NEEDS_NODE_HOST}` }),
+        ui.text({ id: 'reason', text: `It cannot run in VS Code's web extension host: ${sample.needsNode}. Open it in desktop VS Code, or with a remote (SSH, WSL, a container, code-server), where Simul runs in a Node extension host.` }),
+        ui.text({ id: 'what', variant: 'caption', text: sample.description }),
+      ]),
+  });
+}
+
+/** Activates Simul with the services of the extension host it runs in. */
+export function activateSimul(context: vscode.ExtensionContext, services: HostServices): SimulApiBase {
   const reg = new DisposableStore();
   registry = reg;
   const log = reg.add(vscode.window.createOutputChannel('Simul', { log: true }));
@@ -120,38 +138,43 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
   if (implicit.enabled) log.info(`Implicit task context on: ${implicit.reason}`);
   else log.warn(`Implicit task context off: ${implicit.reason}`);
   const reporter = reg.add(new ErrorReporter(log));
-  // Worker files (toThread's pool, the stall watchdog) are bundled next to main.js.
-  setWorkerDirectory(vscode.Uri.joinPath(context.extensionUri, 'out', 'extension').fsPath);
-  reg.add({ dispose: () => void disposeDefaultThreadPool() });
+  services.prepare(context, reg);
+  if (services.kind === 'web') log.info('Running in VS Code\'s web extension host (no Node): what needs Node says so where it would be');
   const runtime = createRuntime({ name: 'Simul', onError: (error, task) => reporter.report(error, 'Simul', task) });
   reg.add({ dispose: () => void runtime.close('Simul was deactivated') });
 
   // Workspace apps: nothing is built (and esbuild is not loaded) until an app is opened.
-  const workspaceApps = reg.add(new WorkspaceApps({ extensionUri: context.extensionUri, log, reporter }));
-  reg.add({ dispose: stopEsbuild });
-  // Not in the command palette: tests and support use it to check that building works in this install.
-  reg.add(
-    vscode.commands.registerCommand(DEBUG_BUILD_COMMAND, (target?: vscode.Uri | string, options?: { load?: boolean }) =>
-      debugBuildWorkspaceApp(workspaceApps, context.extensionUri, target, options, { simul: SIMUL_MODULE }),
-    ),
-  );
+  const workspaceSetup: WorkspaceAppsSetup = { context, reg, log, reporter, simul: SIMUL_MODULE };
+  const workspaceService = services.workspaceApps;
+  const workspaceApps = isUnavailable(workspaceService) ? undefined : workspaceService.createApps(workspaceSetup);
+  if (isUnavailable(workspaceService)) log.warn(`Workspace apps are not available in this extension host: ${workspaceService.unavailable}`);
 
   // Debug mode (the stall watchdog) follows its setting; the event-loop delay is measured while the Task Monitor shows it.
   const host = reg.add(new AppHost({ extensionUri: context.extensionUri, runtime, reporter, log, memento: context.workspaceState }));
   const debugMode = reg.add(
     new DebugMode(
-      vscode.Uri.joinPath(context.extensionUri, 'out', 'extension').fsPath,
+      services.stallWatchdog(context),
       log,
       (message, where) => reporter.reportProblem(message, where ?? 'Simul'),
       (taskId, path) => host.describeTask(taskId, path),
     ),
   );
-  const loopDelay = reg.add(new LoopDelayMonitor());
+  const loopDelay = services.createLoopDelay();
+  if (isUnavailable(loopDelay)) log.info(`The Task Monitor's event-loop delay chart is not available in this extension host: ${loopDelay.unavailable}`);
+  else reg.add(loopDelay);
+  if (debugMode.unavailable !== undefined) log.info(`Debug mode's stall watchdog is not available in this extension host: ${debugMode.unavailable}`);
 
   host.defaultSideApp = TASK_MONITOR_ID;
   reg.add(host.register({ id: TASK_MONITOR_ID, title: 'Task Monitor', origin: 'built-in', keepTasks: true, description: 'Every running app\'s tasks, the event-loop delay, stall reports', load: () => taskMonitorApp(taskMonitorSource(host, loopDelay, debugMode)) }));
-  for (const sample of SAMPLES) {
-    reg.add(host.register({ id: sample.definition.id, title: sample.definition.title, origin: 'built-in', description: sample.description, load: () => sample.definition }));
+  for (const sample of services.samples) {
+    if ('needsNode' in sample) {
+      // Listed with the reason, and opening it shows the reason: better than a sample that fails when it starts.
+      const unavailable = `${NEEDS_NODE_HOST}: ${sample.needsNode}`;
+      reg.add(host.register({ id: sample.id, title: sample.title, origin: 'built-in', description: sample.description, unavailable, load: () => needsNodeApp(sample) }));
+      log.info(`Sample '${sample.title}' ${unavailable}`);
+    } else {
+      reg.add(host.register({ id: sample.definition.id, title: sample.definition.title, origin: 'built-in', description: sample.description, load: () => sample.definition }));
+    }
   }
 
   reg.add(
@@ -163,8 +186,10 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
     vscode.window.registerWebviewViewProvider(SIDE_VIEW_ID, { resolveWebviewView: (view: vscode.WebviewView) => host.resolveSideView(view) }),
   );
   // The workspace's own apps join the quick pick; listing them reads folders only (no build, no esbuild).
-  const workspaceHost = reg.add(new WorkspaceAppHost({ host, apps: workspaceApps, simul: SIMUL_MODULE, extensionUri: context.extensionUri, log, reporter }));
-  registerCommands(reg, { host, log, reporter, workspaceApps, workspaceHost });
+  const workspace = isUnavailable(workspaceService) || workspaceApps === undefined
+    ? { unavailable: isUnavailable(workspaceService) ? workspaceService.unavailable : 'not set up' }
+    : { apps: workspaceApps, host: reg.add(workspaceService.createHost(workspaceSetup, host, workspaceApps)) };
+  registerCommands(reg, { host, log, reporter, workspace });
 
   const info = (session: AppSession): AppSessionInfo => ({
     label: session.label,
@@ -177,6 +202,7 @@ export function activate(context: vscode.ExtensionContext): SimulApi {
   context.subscriptions.push({ dispose: () => deactivate() });
   return {
     version,
+    hostKind: services.kind,
     registerApp: (definition, options) => {
       const registration = reg.add(host.register({ id: definition.id, title: definition.title, origin: 'extension', description: options?.description, load: () => definition }));
       return { dispose: () => reg.delete(registration) };
