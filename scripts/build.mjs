@@ -3,6 +3,8 @@
  * Builds everything with esbuild into out/ (ignored by git, kept out of the .vsix except what ships):
  *   out/extension/main.js   the extension (Node, CommonJS, `vscode` external)
  *   out/extension/*.js      extra Node entry points the extension loads at run time (worker files)
+ *   out/extension/browser.js the extension for VS Code's web worker extension host (package.json `browser`): one
+ *                           self-contained CommonJS file, `vscode` external; a Node import reaching it fails the build
  *   out/webview/main.js     the webview bundle (browser, IIFE)
  *   out/esbuild-wasm/       esbuild's WebAssembly build and its JS API, copied (not bundled) from node_modules:
  *                           the extension loads it lazily to build workspace apps (docs/workspace-apps.md)
@@ -19,6 +21,7 @@ import * as esbuild from 'esbuild';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { filesUnder } from './files.mjs';
 
@@ -62,6 +65,39 @@ const stubLinkify = {
   },
 };
 
+/**
+ * What VS Code's web worker extension host cannot load: its `require` serves only `vscode`, and it has no Node.
+ * Every Node built-in (with or without `node:`), and the Node-only packages Simul uses.
+ */
+const NODE_ONLY_PACKAGES = ['ws', 'esbuild', 'esbuild-wasm'];
+const NODE_BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith('_')));
+
+/**
+ * Fails the browser bundle when anything Node-only is imported into it, naming the importer: a stub would only
+ * move the failure to run time, in the user's browser. Resolves nothing itself (returns undefined otherwise).
+ */
+const forbidNode = {
+  name: 'forbid-node',
+  setup(/** @type {esbuild.PluginBuild} */ build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      const id = args.path;
+      const bare = id.startsWith('node:') ? id.slice('node:'.length) : id;
+      const pkg = id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0];
+      const why = id.startsWith('node:') || NODE_BUILTINS.has(bare) || NODE_BUILTINS.has(bare.split('/')[0])
+        ? 'a Node built-in'
+        : NODE_ONLY_PACKAGES.includes(pkg) ? 'a Node-only package' : undefined;
+      if (why === undefined) return undefined;
+      return {
+        errors: [{
+          text: `'${id}' is ${why}, and out/extension/browser.js runs in VS Code's web worker extension host, which has no Node. ` +
+            `Keep it out of extension/vscode/main.browser.ts's imports (Node code goes behind HostServices: extension/vscode/host-services.node.ts).`,
+        }],
+      };
+    });
+  },
+};
+
 /** The codicon font and style sheet the webview page links (icons, spinners), next to the bundle. */
 function copyCodicons() {
   const from = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
@@ -91,6 +127,21 @@ if (want('extension')) {
     keepNames: true,
     external: ['vscode'],
     plugins: [reportPlugin('extension')],
+  });
+  // The same extension for VS Code's web worker extension host: it runs the entry's code with
+  // `new Function(module, exports, require)` and a `require` that serves only `vscode`, so the bundle is one
+  // CommonJS file with nothing else to load. `browser` fields are honoured (platform 'browser').
+  builds.push({
+    ...common,
+    entryPoints: { browser: 'extension/vscode/main.browser.ts' },
+    outdir: 'out/extension',
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2022',
+    keepNames: true,
+    external: ['vscode'],
+    define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+    plugins: [forbidNode, reportPlugin('extension (browser)')],
   });
 }
 if (want('webview')) {

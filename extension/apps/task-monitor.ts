@@ -53,6 +53,12 @@ export interface MonitorSource {
   debugMode(): boolean;
   /** Fires when stalls or debug mode change. */
   onDidChangeStalls(listener: () => void): Disposable;
+  /**
+   * What this extension host cannot show, and why (VS Code's web extension host has no `perf_hooks` for the
+   * event-loop delay and no worker threads for the stall watchdog). The monitor says so in place of the chart or
+   * the debug-mode line.
+   */
+  readonly unavailable?: { readonly loopDelay?: string; readonly debugMode?: string };
 }
 
 /** How often the tree is refreshed (ms). */
@@ -134,18 +140,26 @@ export function taskMonitorApp(source: MonitorSource): AppDefinition {
         }),
       );
 
-      const chart = ui.lineChart({
-        id: 'loop-delay',
-        title: 'Extension host event-loop delay (ms) over the last two minutes (s)',
-        series: [{ name: 'p50' }, { name: 'p99' }, { name: 'max' }],
-        height: 160,
-        yMin: 0,
-      });
-      const opened = Date.now();
-      chart.onMount(() => {
-        const sub = source.onDidSampleDelay((s) => chart.push(Math.round((s.at - opened) / 1000), [s.p50, s.p99, s.max], { limit: DELAY_WINDOW }));
-        return () => sub.dispose();
-      });
+      const unavailable = source.unavailable ?? {};
+      const delayChart = () => {
+        const chart = ui.lineChart({
+          id: 'loop-delay',
+          title: 'Extension host event-loop delay (ms) over the last two minutes (s)',
+          series: [{ name: 'p50' }, { name: 'p99' }, { name: 'max' }],
+          height: 160,
+          yMin: 0,
+        });
+        const opened = Date.now();
+        chart.onMount(() => {
+          const sub = source.onDidSampleDelay((s) => chart.push(Math.round((s.at - opened) / 1000), [s.p50, s.p99, s.max], { limit: DELAY_WINDOW }));
+          return () => sub.dispose();
+        });
+        return chart;
+      };
+      const chart =
+        unavailable.loopDelay === undefined
+          ? delayChart()
+          : ui.text({ id: 'loop-delay-unavailable', variant: 'caption', text: `The event-loop delay chart is not available in this extension host: ${unavailable.loopDelay}.` });
 
       const cancelSelected = (): void => {
         const id = selected.value;
@@ -169,7 +183,10 @@ export function taskMonitorApp(source: MonitorSource): AppDefinition {
         ui.text({
           id: 'debug-mode',
           variant: 'caption',
-          text: () => (debugOn.value ? 'Debug mode is on: a blocked event loop is reported with the task and its stack.' : 'Debug mode is off. Turn on the setting "simul.debugMode" to catch tasks that block the event loop.'),
+          text: () =>
+            unavailable.debugMode !== undefined
+              ? `Debug mode's stall watchdog is not available in this extension host: ${unavailable.debugMode}.`
+              : (debugOn.value ? 'Debug mode is on: a blocked event loop is reported with the task and its stack.' : 'Debug mode is off. Turn on the setting "simul.debugMode" to catch tasks that block the event loop.'),
         }),
         ui.dynamic(() =>
           stalls.value.length === 0

@@ -2,9 +2,9 @@
  * Async image — mirrors Panel's `pn.bind` of a widget to an async function (`pn.bind(load_image, slider)`): the
  * hue slider feeds an async formula that "loads" an image (a PNG generated in code, after 300 ms of pretend I/O).
  * Moving the slider again cancels the stale load (its wait ends at once and its result is dropped), and the image
- * shows `loading` while a load is pending, without a line of code for it.
+ * shows `loading` while a load is pending, without a line of code for it. Portable: the PNG is compressed with
+ * `CompressionStream`, which Node (≥ 18), browsers and VS Code's web extension host all have.
  */
-import { deflateSync } from 'node:zlib';
 import { defineApp, ui } from '../app';
 import { state } from '../reactive';
 import { isCancelledError } from '../runtime';
@@ -30,7 +30,7 @@ export default defineApp({
         throw error;
       }
       completed.value++;
-      return gradientPng(h, WIDTH, HEIGHT);
+      return await gradientPng(h, WIDTH, HEIGHT);
     });
 
     return ui.column({ gap: 8 }, [
@@ -41,10 +41,10 @@ export default defineApp({
   },
 });
 
-// ---- a tiny PNG encoder: RGB, 8 bits, no interlace; IDAT compressed with zlib --------------------------
+// ---- a tiny PNG encoder: RGB, 8 bits, no interlace; IDAT compressed with zlib (deflate) ----------------
 
 /** A `width × height` PNG: hue `hue`, lighter to the right, greyer downwards. */
-export function gradientPng(hue: number, width: number, height: number): Uint8Array {
+export async function gradientPng(hue: number, width: number, height: number): Promise<Uint8Array> {
   const rows = new Uint8Array((width * 3 + 1) * height); // each row: filter byte 0, then RGB triples
   let at = 0;
   for (let y = 0; y < height; y++) {
@@ -62,7 +62,23 @@ export function gradientPng(hue: number, width: number, height: number): Uint8Ar
   view.setUint32(4, height);
   header.set([8, 2, 0, 0, 0], 8); // bit depth 8, colour type 2 (RGB), deflate, no filter method, no interlace
   const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  return concat([Uint8Array.from(signature), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', new Uint8Array(0))]);
+  return concat([Uint8Array.from(signature), chunk('IHDR', header), chunk('IDAT', await deflate(rows)), chunk('IEND', new Uint8Array(0))]);
+}
+
+/** zlib-format deflate (what PNG's IDAT holds) with the platform's `CompressionStream`: no `node:zlib`. */
+async function deflate(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  const stream = new CompressionStream('deflate');
+  const writer = stream.writable.getWriter();
+  // A failure of either also fails the reader below, which is what reports it.
+  writer.write(bytes).catch(() => undefined);
+  writer.close().catch(() => undefined);
+  const parts: Uint8Array[] = [];
+  const reader = stream.readable.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return concat(parts);
+    parts.push(value);
+  }
 }
 
 /** One chunk: length, type, data, CRC-32 of type and data. */

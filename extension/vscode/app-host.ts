@@ -27,6 +27,11 @@ export interface AppSource {
   readonly origin: AppOrigin;
   /** Left alone by "Cancel All Tasks" (the Task Monitor's own refresh loop). */
   readonly keepTasks?: boolean;
+  /**
+   * Why this extension host cannot run the app (a sample that needs Node, in the web extension host): "Open App…"
+   * lists it with the reason, and opening it shows the reason instead of the app.
+   */
+  readonly unavailable?: string;
   /** The definition (built or loaded on demand: a workspace app is bundled when it is opened). */
   load(): AppDefinition | Promise<AppDefinition>;
   /** The definition for "Simul: Reload App" (a workspace app is bundled again). Default: {@link load}. */

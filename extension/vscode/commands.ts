@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { DisposableStore } from '../runtime';
 import type { AppHost, AppSession, AppSource } from './app-host';
 import type { ErrorReporter } from './error-reporter';
+import { isUnavailable, type Unavailable } from './host-services';
 import { TASK_MONITOR_ID } from './task-monitor-source';
 import type { WorkspaceApps } from './workspace-apps';
 import type { WorkspaceAppHost } from './workspace-host';
@@ -11,12 +12,14 @@ export interface CommandContext {
   readonly host: AppHost;
   readonly log: vscode.LogOutputChannel;
   readonly reporter: ErrorReporter;
-  readonly workspaceApps: WorkspaceApps;
-  readonly workspaceHost: WorkspaceAppHost;
+  /** The workspace's apps, or why this extension host has none (the web extension host). */
+  readonly workspace: { readonly apps: WorkspaceApps; readonly host: WorkspaceAppHost } | Unavailable;
 }
 
 interface AppPick extends vscode.QuickPickItem {
-  readonly source: AppSource;
+  readonly source?: AppSource;
+  /** Shown as a notification when picked: why this entry cannot be opened here. */
+  readonly notice?: string;
 }
 
 const ORIGIN_LABEL: Record<AppSource['origin'], string> = { 'built-in': 'Built-in apps', workspace: 'Workspace apps', extension: 'From extensions' };
@@ -27,20 +30,31 @@ const OPEN_IN_SIDE_VIEW: vscode.QuickInputButton = { iconPath: new vscode.ThemeI
  * In Restricted Mode the workspace's apps are listed too, saying they do not run until the workspace is trusted
  * (opening one says why, with a button to manage trust).
  */
-async function pickAndOpen(host: AppHost, trusted: boolean): Promise<AppSession | undefined> {
+async function pickAndOpen(host: AppHost, trusted: boolean, noWorkspaceApps: string | undefined): Promise<AppSession | undefined> {
   // Run right after activation, the workspace's apps may still be being listed (reading folders: quick).
   await host.sourcesReady.catch(() => undefined);
   const picks: (AppPick | vscode.QuickPickItem)[] = [];
   for (const origin of ['built-in', 'workspace', 'extension'] as const) {
     const sources = host.apps().filter((s) => s.origin === origin);
-    if (sources.length === 0) continue;
+    // Where workspace apps cannot run at all (the web extension host), the list says so and why.
+    const notHere = origin === 'workspace' ? noWorkspaceApps : undefined;
+    if (sources.length === 0 && notHere === undefined) continue;
     picks.push({ label: ORIGIN_LABEL[origin], kind: vscode.QuickPickItemKind.Separator });
+    if (notHere !== undefined) {
+      const notice = `Workspace apps are not available in this extension host: ${notHere}.`;
+      picks.push({ label: '$(circle-slash) Workspace apps are not available here', detail: notice, notice });
+    }
     for (const source of sources) {
       const restricted = origin === 'workspace' && !trusted;
+      const unavailable = source.unavailable !== undefined;
       picks.push({
-        label: restricted ? `$(shield) ${source.title}` : source.title,
+        label: restricted ? `$(shield) ${source.title}` : unavailable ? `$(circle-slash) ${source.title}` : source.title,
         description: origin === 'workspace' ? source.description : source.id,
-        detail: restricted ? 'Restricted Mode: workspace apps run only in trusted workspaces' : origin === 'workspace' ? undefined : source.description,
+        detail: restricted
+          ? 'Restricted Mode: workspace apps run only in trusted workspaces'
+          : unavailable
+            ? `(${source.unavailable}) ${source.description ?? ''}`.trim()
+            : origin === 'workspace' ? undefined : source.description,
         source,
         buttons: [OPEN_IN_SIDE_VIEW],
       });
@@ -55,11 +69,13 @@ async function pickAndOpen(host: AppHost, trusted: boolean): Promise<AppSession 
   const chosen = await new Promise<{ source: AppSource; location: 'panel' | 'view' } | undefined>((resolve) => {
     quickPick.onDidAccept(() => {
       const item = quickPick.selectedItems[0] as AppPick | undefined;
+      if (item?.notice !== undefined) void vscode.window.showInformationMessage(`Simul: ${item.notice}`);
       resolve(item?.source ? { source: item.source, location: 'panel' } : undefined);
       quickPick.hide();
     });
     quickPick.onDidTriggerItemButton((e) => {
-      resolve({ source: (e.item as AppPick).source, location: 'view' });
+      const source = (e.item as AppPick).source;
+      resolve(source ? { source, location: 'view' } : undefined);
       quickPick.hide();
     });
     quickPick.onDidHide(() => resolve(undefined));
@@ -76,14 +92,15 @@ function requireActive(host: AppHost): AppSession | undefined {
 }
 
 /** Registers Simul's commands (the palette's "Simul: …" entries). */
-export function registerCommands(reg: DisposableStore, { host, log, reporter, workspaceApps, workspaceHost }: CommandContext): void {
+export function registerCommands(reg: DisposableStore, { host, log, reporter, workspace }: CommandContext): void {
   const command = (id: string, run: (...args: never[]) => unknown): void => void reg.add(vscode.commands.registerCommand(id, run));
 
   // Run from the palette (no argument), a failure is shown once (not again by VS Code as a failed command); called
   // with an argument (by code or a test), it is shown and the call rejects.
   command('simul.openApp', async (id?: string, location?: 'panel' | 'view') => {
     try {
-      return await (typeof id === 'string' ? host.open(id, location) : pickAndOpen(host, workspaceApps.isTrusted));
+      if (typeof id === 'string') return await host.open(id, location);
+      return isUnavailable(workspace) ? await pickAndOpen(host, true, workspace.unavailable) : await pickAndOpen(host, workspace.apps.isTrusted, undefined);
     } catch (error) {
       reporter.reportOnce(error, typeof id === 'string' ? `Opening app '${id}'` : 'Opening an app');
       if (typeof id === 'string') throw error;
@@ -92,7 +109,8 @@ export function registerCommands(reg: DisposableStore, { host, log, reporter, wo
   });
   command('simul.newApp', async (name?: string) => {
     try {
-      return await workspaceHost.newApp(typeof name === 'string' ? name : undefined);
+      if (isUnavailable(workspace)) throw new Error(`Simul: New App… makes a workspace app, and workspace apps are not available in this extension host: ${workspace.unavailable}.`);
+      return await workspace.host.newApp(typeof name === 'string' ? name : undefined);
     } catch (error) {
       reporter.reportOnce(error, 'New App');
       if (typeof name === 'string') throw error;

@@ -1,6 +1,6 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { createStallWatchdog, Emitter, formatStallReport, setWaitDiagnostics, type StallEnd, type StallReport, type StallWatchdog } from '../runtime';
+import type { Unavailable } from './host-services';
 
 /** The settings debug mode reads. */
 export const DEBUG_MODE_SETTING = 'simul.debugMode';
@@ -22,6 +22,9 @@ export interface KeptStall {
  * Debug mode: while `simul.debugMode` is on, the stall watchdog watches the extension host's event loop and
  * names the task (and stack) that blocked it past `simul.stallThresholdMs`. Reports go to Simul's log, to a
  * notification, and to the Task Monitor. Turning the setting off stops the watchdog's worker.
+ *
+ * Where the host has no watchdog (VS Code's web extension host: no worker threads, no `node:inspector`), turning
+ * debug mode on says so once, in the log and a notification; its warnings about waits a task cannot cancel still work.
  */
 export class DebugMode implements vscode.Disposable {
   private watchdog: StallWatchdog | undefined;
@@ -32,15 +35,18 @@ export class DebugMode implements vscode.Disposable {
   /** Fires when debug mode turns on or off, or a stall is reported. */
   readonly onDidChange = this._onDidChange.event;
   private readonly subscription: vscode.Disposable;
+  /** Whether the user was told that this host has no stall watchdog. */
+  private toldUnavailable = false;
 
   /**
+   * @param watchdogHost where the watchdog's worker file is, or why this host has no watchdog.
    * @param report tells the user about a stall: `message` says how long and which task, `where` names the app,
    *   control and task that blocked the loop (undefined when no app's task was running).
    * @param describeTask names the app, control and task of a runtime task (by id, or by the names of its
    *   ancestors when the report has them), if an app owns it.
    */
   constructor(
-    private readonly workerDirectory: string,
+    private readonly watchdogHost: { readonly workerDirectory: string } | Unavailable,
     private readonly log: vscode.LogOutputChannel,
     private readonly report: (message: string, where: string | undefined) => void,
     private readonly describeTask: (taskId: number, path?: readonly string[]) => string | undefined = () => undefined,
@@ -49,6 +55,11 @@ export class DebugMode implements vscode.Disposable {
       if (e.affectsConfiguration(DEBUG_MODE_SETTING) || e.affectsConfiguration(STALL_THRESHOLD_SETTING)) void this.apply();
     });
     void this.apply();
+  }
+
+  /** Why this host has no stall watchdog (undefined where it has one). */
+  get unavailable(): string | undefined {
+    return 'unavailable' in this.watchdogHost ? this.watchdogHost.unavailable : undefined;
   }
 
   get enabled(): boolean {
@@ -68,15 +79,24 @@ export class DebugMode implements vscode.Disposable {
     this.watchdog = undefined;
     this.open.clear();
     if (previous) await previous.dispose();
+    const host = this.watchdogHost;
     if (on) {
-      try {
-        const watchdog = createStallWatchdog({ thresholdMs: threshold, hookRuntime: true, workerDirectory: this.workerDirectory });
-        watchdog.onDidDetectStall((report) => this.keep(report));
-        watchdog.onDidEndStall((end) => this.ended(end));
-        this.watchdog = watchdog;
-        this.log.info(`Debug mode on: reporting event-loop stalls over ${threshold} ms`);
-      } catch (error) {
-        this.log.error(`Debug mode could not start the stall watchdog: ${error instanceof Error ? error.message : String(error)}`);
+      if ('unavailable' in host) {
+        this.log.warn(`Debug mode is on, but its stall watchdog is not available in this extension host: ${host.unavailable}`);
+        if (!this.toldUnavailable) {
+          this.toldUnavailable = true;
+          void vscode.window.showWarningMessage(`Simul debug mode: the stall watchdog is not available here: ${host.unavailable}.`);
+        }
+      } else {
+        try {
+          const watchdog = createStallWatchdog({ thresholdMs: threshold, hookRuntime: true, workerDirectory: host.workerDirectory });
+          watchdog.onDidDetectStall((report) => this.keep(report));
+          watchdog.onDidEndStall((end) => this.ended(end));
+          this.watchdog = watchdog;
+          this.log.info(`Debug mode on: reporting event-loop stalls over ${threshold} ms`);
+        } catch (error) {
+          this.log.error(`Debug mode could not start the stall watchdog: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
       // Waits that their task cannot cancel (a context from outside the task; no context where the implicit mode is
       // off): a warning in the log, once per call site, naming the app, control and task, with the stack.
@@ -126,62 +146,5 @@ export class DebugMode implements vscode.Disposable {
     void watchdog?.dispose();
     setWaitDiagnostics(null);
     this._onDidChange.dispose();
-  }
-}
-
-/** Event-loop delay of the extension host, sampled once a second (p50 / p99 / max of that second, in ms). */
-export interface LoopDelaySample {
-  readonly at: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
-}
-
-/**
- * Measures how late the extension host's event loop runs, with `perf_hooks.monitorEventLoopDelay`, while
- * someone listens (the Task Monitor's chart): no cost when nobody does.
- */
-export class LoopDelayMonitor implements vscode.Disposable {
-  private histogram: IntervalHistogram | undefined;
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private readonly _onDidSample = new Emitter<LoopDelaySample>();
-  private listeners = 0;
-
-  /** Listens to one sample a second; the monitor runs while anybody listens. */
-  onDidSample(listener: (sample: LoopDelaySample) => void): { dispose(): void } {
-    const sub = this._onDidSample.event(listener);
-    if (this.listeners++ === 0) this.start();
-    let disposed = false;
-    return {
-      dispose: () => {
-        if (disposed) return;
-        disposed = true;
-        sub.dispose();
-        if (--this.listeners === 0) this.stop();
-      },
-    };
-  }
-
-  private start(): void {
-    const histogram = monitorEventLoopDelay({ resolution: 10 });
-    histogram.enable();
-    this.histogram = histogram;
-    this.timer = setInterval(() => {
-      const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
-      this._onDidSample.fire({ at: Date.now(), p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) });
-      histogram.reset();
-    }, 1000);
-  }
-
-  private stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.histogram?.disable();
-    this.histogram = undefined;
-  }
-
-  dispose(): void {
-    this.stop();
-    this._onDidSample.dispose();
   }
 }

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { describeReason, type TaskInfo } from '../runtime';
-import { mapAppStacks } from '../workspace';
 
 /** One error as Simul reported it to the user. */
 export interface ReportedError {
@@ -43,8 +42,18 @@ export class ErrorReporter implements vscode.Disposable {
   readonly onDidReportError = this._onDidReportError.event;
   private lastNotified = Number.NEGATIVE_INFINITY;
   private suppressed = 0;
+  /**
+   * Rewrites a stack before it is logged: the workspace apps' builder (Node only: extension/vscode/workspace-apps.ts)
+   * installs one that shows the user's own files and lines instead of its bundles'. Identity until then.
+   */
+  private mapStack: (stack: string) => string = (stack) => stack;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** Installs the stack rewriter errors' stacks go through before they are logged (see the field). */
+  useStackMapper(map: (stack: string) => string): void {
+    this.mapStack = map;
+  }
 
   /** Reports `error`, which happened in `where` (e.g. 'Demo panel'), optionally inside `task`. */
   report(error: unknown, where: string, task?: TaskInfo): void {
@@ -52,7 +61,7 @@ export class ErrorReporter implements vscode.Disposable {
       const message = error instanceof Error ? error.message : describeReason(error);
       const place = task ? `${where}, task "${task.name}" (#${task.id})` : where;
       // A workspace app's frames name its bundle's lines: show the user's own files and lines instead.
-      const stack = error instanceof Error && error.stack ? `\n${mapAppStacks(error.stack)}` : '';
+      const stack = error instanceof Error && error.stack ? `\n${this.mapStack(error.stack)}` : '';
       this.log.error(`${place}: ${message}${stack}`);
       this._onDidReportError.fire({ where: place, message, error, task });
       this.notify(`Simul: ${place} failed: ${message}`);

@@ -26,6 +26,7 @@ import {
   loadApp,
   type LoadAppOptions,
   type LoadedApp,
+  mapAppStacks,
   requireTrust,
   WorkspaceTrustError,
 } from '../workspace';
@@ -181,6 +182,8 @@ export class WorkspaceApps implements vscode.Disposable {
 
   constructor(private readonly options: WorkspaceAppsOptions) {
     this.trust = options.trust ?? vscode.workspace;
+    // A workspace app's frames name its bundle's lines: the reporter logs the user's own files and lines instead.
+    options.reporter.useStackMapper(mapAppStacks);
   }
 
   get isTrusted(): boolean {

@@ -64,4 +64,17 @@ describe('the Task Monitor app', () => {
     await h.close();
     await fake.watched.close();
   });
+
+  test('says what the extension host cannot show (the web worker host), in place of the chart and the debug-mode line', async () => {
+    const fake = fakeSource();
+    const source: MonitorSource = { ...fake.source, unavailable: { loopDelay: 'no perf_hooks here', debugMode: 'no worker threads here' } };
+    const h = await openHarness(taskMonitorApp(source), { clock: createVirtualClock() });
+    await h.settled();
+    assert.ok(!h.findAll({ kind: 'lineChart' }).length, 'no chart');
+    assert.equal(h.props('loop-delay-unavailable').text, 'The event-loop delay chart is not available in this extension host: no perf_hooks here.');
+    assert.equal(h.props('debug-mode').text, "Debug mode's stall watchdog is not available in this extension host: no worker threads here.");
+    assert.deepEqual(h.errors, []);
+    await h.close();
+    await fake.watched.close();
+  });
 });

@@ -65,8 +65,8 @@ describe('sample: async-image', () => {
     await closeAndCheck(h);
   });
 
-  test('the encoder writes a valid PNG whose CRCs match', () => {
-    const png = gradientPng(0, 4, 2);
+  test('the encoder writes a valid PNG whose CRCs match', async () => {
+    const png = await gradientPng(0, 4, 2);
     decode(png);
     // IEND with its well-known CRC closes the file.
     assert.deepEqual([...png.subarray(png.length - 12)], [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
