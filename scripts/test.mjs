@@ -13,7 +13,8 @@
  *   node scripts/test.mjs --only unit      lint, type-check, build, unit tests (the runtime's also on Node 24)
  *   node scripts/test.mjs --only webview   build the webview and the tests, webview tests
  *   node scripts/test.mjs --only vscode    build, package, extension-host suite, journeys, installed-.vsix checks
- *   node scripts/test.mjs --only journeys  build, package, the UI journeys alone (while writing one)
+ *   node scripts/test.mjs --only journeys  build, package, the UI journeys alone (while writing one; SIMUL_JOURNEY_GREP=name
+ *                                          runs only the journeys whose name matches)
  *   node scripts/test.mjs --only suite     build, package, the extension-host suite alone (SIMUL_SUITE_GREP=title
  *                                          runs only the tests whose title matches)
  *
@@ -250,7 +251,7 @@ async function uiJourneys(/** @type {string} */ vsix) {
   const extensionsDir = tempDir('simul-ext-');
   try {
     console.log((await installVsix(vsix, extensionsDir)).trim());
-    /** @type {{ journeys: Journey[], restricted: Journey[], openWorkbench: (page: unknown, url: string) => Promise<void> }} */
+    /** @type {{ journeys: Journey[], restricted: Journey[], web: Journey[], openWorkbench: (page: unknown, url: string) => Promise<void> }} */
     const mod = require(join(root, 'out', 'test', 'journeys', 'index.js'));
     // The stress-app fixture (another extension using Simul's API, loaded beside the installed Simul as an extension
     // author's would be) writes what its host holds to statsFile.
@@ -258,6 +259,10 @@ async function uiJourneys(/** @type {string} */ vsix) {
     await runJourneys(mod, mod.journeys, { extensionsDir, devExtension: join(root, 'test', 'fixtures', 'stress-app'), env: { SIMUL_STRESS_STATS: statsFile }, statsFile });
     heading('UI journeys in Restricted Mode (Workspace Trust on, an untrusted folder)');
     await runJourneys(mod, mod.restricted, { extensionsDir, trust: true, settings: { 'security.workspace.trust.startupPrompt': 'never' } });
+    // An extension with a `browser` entry runs in the web worker extension host when its kind is 'ui' in a web
+    // workbench: the same .vsix as in vscode.dev, in code-server's worker.
+    heading('UI journeys in the web worker extension host (remote.extensionKind: ui)');
+    await runJourneys(mod, mod.web, { extensionsDir, settings: { 'remote.extensionKind': { 'simul.simul': ['ui'] } } });
   } finally {
     rmSync(extensionsDir, { recursive: true, force: true });
   }
@@ -272,6 +277,10 @@ async function uiJourneys(/** @type {string} */ vsix) {
  * @param {{ extensionsDir: string, trust?: boolean, settings?: Record<string, unknown>, devExtension?: string, env?: Record<string, string>, statsFile?: string }} options
  */
 async function runJourneys(mod, list, { extensionsDir, trust, settings, devExtension, env, statsFile }) {
+  // SIMUL_JOURNEY_GREP (while writing a journey): only the journeys whose name matches; a lane with none is not started.
+  const grep = process.env.SIMUL_JOURNEY_GREP;
+  if (grep) list = list.filter((journey) => new RegExp(grep).test(journey.name));
+  if (list.length === 0) return;
   const folder = tempDir('simul-workspace-');
   cpSync(join(root, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
   rmSync(join(folder, '.simul', 'scratch'), { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { journeys as gallery } from './gallery.journey';
 import { journeys as live, restoredAfterReload } from './live.journey';
 import { journeys as reliability } from './reliability.journey';
 import { journeys as samples } from './samples.journey';
+import { journeys as webWorker } from './web.journey';
 import { journeys as workspace, restrictedJourneys } from './workspace.journey';
 import type { Journey } from './workbench';
 
@@ -14,3 +15,5 @@ export { openWorkbench } from './workbench';
 export const journeys: Journey[] = [...apps, ...live, ...gallery, ...samples, ...workspace, restoredAfterReload, ...reliability];
 /** Run in a second VS Code with Workspace Trust on, opened on a folder it does not trust (Restricted Mode). */
 export const restricted: Journey[] = [...restrictedJourneys];
+/** Run in a third VS Code whose settings send Simul to the web worker extension host (as in vscode.dev). */
+export const web: Journey[] = [...webWorker];
