@@ -5,7 +5,7 @@ import { getDefaultRuntime } from './runtime';
 import { Nursery } from './nursery';
 import { sleep } from './sleep';
 import type { Task } from './task';
-import { Waiter } from './waiter';
+import { onCancelled, type Waiter } from './waiter';
 
 /** Options of {@link every}. */
 export interface EveryOptions {
@@ -134,8 +134,5 @@ function followCancellation(owner: Context, task: Task): Waiter<void> | null {
     task._cancelFromOutside(error.reason);
     return null;
   }
-  const link = new Waiter<void>(owner);
-  link.onCancel = (_, cancelled) => task._cancelFromOutside(cancelled.reason);
-  link.promise.then(undefined, () => {}); // its rejection is the task's cancellation, reported through the task
-  return link;
+  return onCancelled(owner, (cancelled) => task._cancelFromOutside(cancelled.reason));
 }

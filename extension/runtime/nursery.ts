@@ -4,7 +4,7 @@
 import { type CancelSource, cancelledErrorOf, ParentContext, resolveSource } from './context';
 import { schedule } from './scheduler';
 import { type StartFn, Task, type TaskFn, type TaskOptions } from './task';
-import { Waiter } from './waiter';
+import { onCancelled } from './waiter';
 
 /**
  * Somewhere tasks can be started: a {@link TaskGroup} or the {@link Runtime}. APIs that start tasks on your behalf
@@ -77,14 +77,13 @@ export abstract class Nursery extends ParentContext {
       // wait, as in Trio and anyio.
       let callerCancelled = cancelledErrorOf(source) !== null;
       if (callerCancelled) task._cancelFromOutside(cancelledErrorOf(source)!.reason);
-      const caller = source === null || callerCancelled ? null : new Waiter<void>(source);
-      if (caller !== null) {
-        caller.onCancel = (_, cancelled) => {
-          callerCancelled = true;
-          task._cancelFromOutside(cancelled.reason);
-        };
-        caller.promise.then(undefined, ignore); // its rejection is the task's cancellation, reported through it
-      }
+      const caller =
+        source === null || callerCancelled
+          ? null
+          : onCancelled(source, (cancelled) => {
+              callerCancelled = true;
+              task._cancelFromOutside(cancelled.reason);
+            });
       let value: unknown;
       let startedCalled = false;
       task._setStartHook({
@@ -112,8 +111,6 @@ export abstract class Nursery extends ParentContext {
   /** @internal A child task settled. */
   abstract _childDone(task: Task<unknown>): void;
 }
-
-const ignore = (): void => {};
 
 /** The error text for spawning into a closed nursery (Trio: "Nursery is closed to new arrivals"). */
 function closedMessage(nursery: Nursery): string {

@@ -89,6 +89,20 @@ export class Waiter<T> implements CancelLink {
   }
 }
 
+/**
+ * @internal Calls `then(error)` when `source` is cancelled, until the returned waiter is resolved (resolve it once
+ * the link is no longer wanted). For work that must end with a context it is not a child of: a task under start()
+ * and its caller, a periodic callback and the task that started it.
+ */
+export function onCancelled(source: CancelSource, then: (error: CancelledError) => void): Waiter<void> {
+  const link = new Waiter<void>(source);
+  link.onCancel = (_, error) => then(error);
+  link.promise.then(undefined, ignoreRejection); // the cancellation is reported through `then`
+  return link;
+}
+
+const ignoreRejection = (): void => {};
+
 /** @internal A FIFO of waiters with O(1) removal from the middle (for cancellation). */
 export class WaitQueue<T> {
   private _head: Waiter<T> | null = null;
