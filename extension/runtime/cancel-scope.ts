@@ -3,7 +3,7 @@
  * cancel around a piece of async code.
  */
 import { runInContext } from './async-context';
-import { checkDeadline, checkMs, type TimerHandle } from './clock';
+import { checkDeadline, checkMs, setTimerAt } from './clock';
 import { type CancelSource, type ContextKind, isOwnCancellation, ParentContext, resolveParent } from './context';
 import { TimeoutError } from './errors';
 
@@ -30,7 +30,8 @@ export interface CancelScopeOptions {
  */
 export class CancelScope extends ParentContext {
   private _deadline = Infinity;
-  private _timer: TimerHandle | null = null;
+  /** Cancels the deadline's timer (null while none is set). */
+  private _clearTimer: (() => void) | null = null;
   /** @internal */ _deadlineHit = false;
   /** @internal */ _caught = false;
   /** @internal */ _open = true;
@@ -52,12 +53,11 @@ export class CancelScope extends ParentContext {
     checkDeadline(at, 'CancelScope.deadline');
     this._deadline = at;
     const clock = this._rt.clock;
-    if (this._timer !== null) clock.clearTimer(this._timer);
-    this._timer = null;
+    this._clearTimer?.();
+    this._clearTimer = null;
     if (!this._open || this.cancelCalled || at === Infinity) return;
-    const ms = at - clock.now();
-    if (ms <= 0) this._expire();
-    else this._timer = clock.setTimer(ms, () => this._expire());
+    if (at <= clock.now()) this._expire();
+    else this._clearTimer = setTimerAt(clock, at, () => this._expire());
   }
 
   /** Whether the scope ended because of its own cancellation and swallowed it (Trio's `cancelled_caught`). */
@@ -71,15 +71,8 @@ export class CancelScope extends ParentContext {
   }
 
   private _expire(): void {
-    this._timer = null;
+    this._clearTimer = null;
     if (this.cancelCalled) return;
-    // A timer may fire early (Node's setTimeout can fire before performance.now() reaches the deadline): re-arm.
-    const clock = this._rt.clock;
-    const left = this._deadline - clock.now();
-    if (left > 0) {
-      this._timer = clock.setTimer(left, () => this._expire());
-      return;
-    }
     this._deadlineHit = true;
     this.cancel(`deadline of scope "${this.name}" passed`);
   }
@@ -87,8 +80,8 @@ export class CancelScope extends ParentContext {
   /** @internal */
   _close(): void {
     this._open = false;
-    if (this._timer !== null) this._rt.clock.clearTimer(this._timer);
-    this._timer = null;
+    this._clearTimer?.();
+    this._clearTimer = null;
     this._closeNode();
     if (this._rt._track) this._rt._noteChange(this);
   }

@@ -38,6 +38,32 @@ export const realClock: Clock = {
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/**
+ * @internal Calls `callback` once `clock` reads `at` (absolute; `Infinity`: never) and not before: a timer that fires
+ * early (Node's `setTimeout` can fire before `performance.now()` has advanced by its delay) is re-armed for the rest
+ * (Trio's guarantee that a deadline never fires early). Returns the function that cancels it, whichever timer is set.
+ */
+export function setTimerAt(clock: Clock, at: number, callback: () => void): () => void {
+  if (at === Infinity) return noop;
+  let handle: TimerHandle | null = null;
+  const fire = (): void => {
+    const left = at - clock.now();
+    if (left > 0) handle = clock.setTimer(left, fire);
+    else {
+      handle = null;
+      callback();
+    }
+  };
+  handle = clock.setTimer(at - clock.now(), fire);
+  return () => {
+    if (handle === null) return;
+    clock.clearTimer(handle);
+    handle = null;
+  };
+}
+
+const noop = (): void => {};
+
 /** How a refused time value is shown in an error message: strings quoted, everything else as `String` shows it. */
 function showValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

@@ -1,7 +1,7 @@
 /**
  * Waiting for time: {@link sleep}, {@link sleepUntil}, {@link sleepForever}, and {@link checkpoint} to yield.
  */
-import { checkDeadline, checkMs, type Clock, yieldToEventLoop } from './clock';
+import { checkDeadline, checkMs, type Clock, setTimerAt, yieldToEventLoop } from './clock';
 import { type CancelSource, cancelledErrorOf, clockOf, resolveSource } from './context';
 import { noteProgress } from './scheduler';
 import { Waiter } from './waiter';
@@ -21,7 +21,7 @@ export function sleep(ms: number, cx?: CancelSource | null): Promise<void> {
   const error = cancelledErrorOf(source);
   if (error !== null) return Promise.reject(error);
   const clock = clockOf(source);
-  return waitUntil(clock, clock.now() + ms, ms, source);
+  return waitUntil(clock, clock.now() + ms, source);
 }
 
 /**
@@ -34,22 +34,13 @@ export function sleepUntil(deadline: number, cx?: CancelSource | null): Promise<
   const error = cancelledErrorOf(source);
   if (error !== null) return Promise.reject(error);
   const clock = clockOf(source);
-  return waitUntil(clock, deadline, deadline - clock.now(), source);
+  return waitUntil(clock, deadline, source);
 }
 
-/**
- * Resolves once `clock` reads `at` (first timer: `ms` from now). A timer that fires early (the real clock's can) is
- * re-armed for the rest, so the wait never ends before its deadline (Trio's guarantee).
- */
-function waitUntil(clock: Clock, at: number, ms: number, source: CancelSource | null): Promise<void> {
+/** Resolves once `clock` reads `at` (never before: see {@link setTimerAt}); `Infinity`: only cancellation ends it. */
+function waitUntil(clock: Clock, at: number, source: CancelSource | null): Promise<void> {
   const waiter = new Waiter<void>(source);
-  if (at === Infinity) return waiter.promise; // only cancellation ends it
-  let timer = clock.setTimer(ms, function fire() {
-    const left = at - clock.now();
-    if (left > 0) timer = clock.setTimer(left, fire);
-    else waiter.resolve();
-  });
-  waiter.onCancel = () => clock.clearTimer(timer);
+  waiter.onCancel = setTimerAt(clock, at, () => waiter.resolve());
   return waiter.promise;
 }
 

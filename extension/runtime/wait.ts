@@ -1,4 +1,4 @@
-import { checkMs, type TimerHandle } from './clock';
+import { checkMs, setTimerAt } from './clock';
 import { type CancelSource, cancelledErrorOf, clockOf, resolveSource } from './context';
 import { TimeoutError } from './errors';
 import { type CancelScope, failAfter } from './cancel-scope';
@@ -55,25 +55,15 @@ export function wait<T>(tasks: readonly Task<T>[], options: WaitOptions = {}, cx
   if (satisfied()) return Promise.resolve(split());
   const waiter = new Waiter<WaitResult<T>>(source);
   const clock = clockOf(source);
-  let timer: TimerHandle | null = null;
-  if (timeout !== Infinity) {
-    const at = clock.now() + timeout;
-    timer = clock.setTimer(timeout, function fire() {
-      const left = at - clock.now(); // fired early (the real clock can): wait for the rest
-      if (left > 0) timer = clock.setTimer(left, fire);
-      else waiter.resolve(split());
-    });
-  }
+  const clearTimer = setTimerAt(clock, clock.now() + timeout, () => waiter.resolve(split()));
   const check = () => {
     if (!waiter.settled && satisfied()) {
-      if (timer !== null) clock.clearTimer(timer);
+      clearTimer();
       waiter.resolve(split());
     }
   };
   for (const t of tasks) t.settled().then(check);
-  waiter.onCancel = () => {
-    if (timer !== null) clock.clearTimer(timer);
-  };
+  waiter.onCancel = clearTimer;
   return waiter.promise;
 }
 
@@ -103,27 +93,16 @@ async function waitForTask<T>(task: Task<T>, ms: number, cx: CancelSource | null
   const clock = clockOf(source ?? task);
   let timedOut = false;
   const waiter = new Waiter<void>(source);
-  const at = clock.now() + ms;
-  let timer: TimerHandle | null = null;
-  if (ms !== Infinity) {
-    timer = clock.setTimer(ms, function fire() {
-      const left = at - clock.now(); // fired early (the real clock can): wait for the rest
-      if (left > 0) {
-        timer = clock.setTimer(left, fire);
-        return;
-      }
-      timedOut = true;
-      waiter.resolve();
-    });
-  }
-  waiter.onCancel = () => {
-    if (timer !== null) clock.clearTimer(timer);
-  };
+  const clearTimer = setTimerAt(clock, clock.now() + ms, () => {
+    timedOut = true;
+    waiter.resolve();
+  });
+  waiter.onCancel = clearTimer;
   task._observe();
   task.settled().then(() => waiter.resolve());
   await waiter.promise;
   if (!timedOut) {
-    if (timer !== null) clock.clearTimer(timer);
+    clearTimer();
     return task.result;
   }
   task.cancel(`waitFor: no result within ${ms} ms`);
