@@ -18,14 +18,14 @@ const DOM_ONLY_GLOBALS = [
 }));
 
 /**
- * esbuild is loaded at run time from the copy shipped in out/esbuild-wasm/, and only when a workspace app is
- * first built: importing it (other than its types) would bundle it into main.js, where it cannot find its
- * WebAssembly file, and load it at activation. Type imports are fine.
+ * esbuild is loaded at run time, and only when a workspace app is first built, from the esbuild-wasm Simul downloads
+ * then (extension/workspace/compiler.ts): importing it (other than its types) would bundle it into main.js, where it
+ * cannot find its WebAssembly file, and load it at activation. Type imports are fine.
  */
 const ESBUILD_IMPORTS = ['esbuild', 'esbuild-wasm'].map((name) => ({
   name,
   allowTypeImports: true,
-  message: `Import only types from '${name}': the extension loads esbuild lazily from out/esbuild-wasm (extension/vscode/workspace-apps.ts).`,
+  message: `Import only types from '${name}': the extension fetches and loads esbuild-wasm on first use (extension/workspace/compiler.ts).`,
 }));
 
 export default tseslint.config(

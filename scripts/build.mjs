@@ -6,8 +6,6 @@
  *   out/extension/browser.js the extension for VS Code's web worker extension host (package.json `browser`): one
  *                           self-contained CommonJS file, `vscode` external; a Node import reaching it fails the build
  *   out/webview/main.js     the webview bundle (browser, IIFE)
- *   out/esbuild-wasm/       esbuild's WebAssembly build and its JS API, copied (not bundled) from node_modules:
- *                           the extension loads it lazily to build workspace apps (docs/workspace-apps.md)
  *   out/webview/codicon.*   the codicon font and its style sheet, copied from @vscode/codicons
  *   out/types/              the `simul` module's type declarations (tsc, tsconfig.types.json) and simul-types.json
  *                           (version and hash): "Simul: New App…" copies them into a workspace for IntelliSense
@@ -185,39 +183,6 @@ if (want('tests')) {
 }
 
 /**
- * Ships esbuild-wasm next to the bundles, in the layout its JS API expects: lib/main.js finds its launcher at
- * ../bin/esbuild (and refuses to run unless it is a file named main.js in a folder named lib, so it cannot be
- * bundled), and the launcher loads ../wasm_exec_node.js, ../wasm_exec.js and ../esbuild.wasm.
- *
- * One change is made to lib/main.js: it starts the launcher as `node bin/esbuild`, the `node` found on PATH.
- * A user of desktop VS Code need not have Node installed, so it starts the extension host's own executable
- * instead (`process.execPath`: Node in a remote or code-server host, Electron on the desktop, which
- * ELECTRON_RUN_AS_NODE=1 turns into plain Node — as VS Code's own `code` command does). Each replacement must
- * match exactly as often as expected, so an esbuild-wasm upgrade that moves this code fails the build here.
- */
-function copyEsbuildWasm() {
-  const from = join(root, 'node_modules', 'esbuild-wasm');
-  const to = join(root, 'out', 'esbuild-wasm');
-  rmSync(to, { recursive: true, force: true });
-  for (const dir of ['lib', 'bin']) mkdirSync(join(to, dir), { recursive: true });
-  for (const file of ['bin/esbuild', 'wasm_exec.js', 'wasm_exec_node.js', 'esbuild.wasm', 'LICENSE.md', 'package.json']) {
-    copyFileSync(join(from, file), join(to, file));
-  }
-  let main = readFileSync(join(from, 'lib', 'main.js'), 'utf8');
-  /** @type {[string, string, number][]} what to replace, with what, and how many times it must occur */
-  const patches = [
-    ['return ["node", [path2.join(__dirname, "..", "bin", "esbuild")]];', 'return [process.execPath, [path2.join(__dirname, "..", "bin", "esbuild")]];', 1],
-    ['windowsHide: true,', 'windowsHide: true, env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },', 2],
-  ];
-  for (const [find, replace, times] of patches) {
-    const found = main.split(find).length - 1;
-    if (found !== times) throw new Error(`[build] esbuild-wasm's lib/main.js has ${found} × ${JSON.stringify(find)}, expected ${times}: update copyEsbuildWasm() for this version`);
-    main = main.split(find).join(replace);
-  }
-  writeFileSync(join(to, 'lib', 'main.js'), `// esbuild-wasm's lib/main.js, changed by Simul's scripts/build.mjs to start the launcher with process.execPath.\n${main}`);
-}
-
-/**
  * The declarations of the `simul` module (extension/simul.ts and what it exports), emitted by tsc into out/types/
  * with `simul-types.json` beside them: the extension's version and a hash of every declaration, which tells the
  * extension whether a workspace's copy (.simul/types/) is out of date. Resolves with whether tsc succeeded.
@@ -250,7 +215,6 @@ function emitTypes() {
 if (!watch && !only) rmSync(join(root, 'out'), { recursive: true, force: true });
 // A production build replaces the shipped bundles whole, so no stale source map or worker is left behind.
 if (production) for (const part of ['extension', 'webview']) if (want(part)) rmSync(join(root, 'out', part), { recursive: true, force: true });
-if (want('extension')) copyEsbuildWasm();
 
 if (want('webview')) copyCodicons();
 

@@ -10,18 +10,17 @@
  * a fresh Node process, so "cold" is what the first build after opening VS Code costs (loading the API, starting
  * the esbuild service; for wasm also compiling the 14 MB module) and "warm" is a later build in the same process
  * (one-shot `build()`, and `context().rebuild()` after an imported file changed: the watcher's path). esbuild-wasm
- * is timed as it ships: the
- * copy scripts/build.mjs puts in out/esbuild-wasm/ (so run `npm run build` first).
+ * is timed from node_modules, with the same Node the extension host's patched copy starts.
  *
- * Size: the extension is packaged three times with vsce (production build): without esbuild, with
- * out/esbuild-wasm/, and with native esbuild for this platform only (what one `vsce package --target` file of a
+ * Size: the extension is packaged three times with vsce (production build): without esbuild (what ships: the
+ * compiler is downloaded on first use), with esbuild-wasm inside, and with native esbuild for this platform only (what one `vsce package --target` file of a
  * platform-specific release would hold).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const runsArg = process.argv.indexOf('--runs');
@@ -37,12 +36,10 @@ const require = createRequire(import.meta.url);
 
 const engines = {
   native: require.resolve('esbuild'),
-  wasm: join(root, 'out', 'esbuild-wasm', 'lib', 'main.js'),
+  wasm: require.resolve('esbuild-wasm'),
 };
-if (!existsSync(engines.wasm)) {
-  console.error('out/esbuild-wasm/ is missing: run `npm run build` first');
-  process.exit(1);
-}
+// The unchanged esbuild-wasm starts `node` from PATH (Simul's unpacked copy starts process.execPath): the same Node.
+const childEnv = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
 
 /** Runs in a fresh Node process: times the first build, then warm builds. Prints one JSON line. */
 const child = `
@@ -87,7 +84,7 @@ for (const [name, api] of Object.entries(engines)) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
     const wall = performance.now();
-    const r = spawnSync(process.execPath, ['-e', child, api, entry], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-e', child, api, entry], { encoding: 'utf8', env: childEnv });
     if (r.status !== 0) throw new Error(`${name} failed:\n${r.stderr}`);
     runs.push(JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}'));
     void wall;
@@ -107,7 +104,14 @@ const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '
 if (build.status !== 0) process.exit(1);
 const work = mkdtempSync(join(tmpdir(), 'simul-measure-'));
 const native = join(root, 'out', 'esbuild-native');
+const wasm = join(root, 'out', 'esbuild-wasm');
 try {
+  // esbuild-wasm's files as Simul used to ship them (before it downloaded them on first use).
+  const wasmPkg = join(require.resolve('esbuild-wasm'), '..', '..');
+  for (const file of ['lib/main.js', 'bin/esbuild', 'wasm_exec.js', 'wasm_exec_node.js', 'esbuild.wasm', 'package.json', 'LICENSE.md']) {
+    mkdirSync(join(wasm, file, '..'), { recursive: true });
+    copyFileSync(join(wasmPkg, file), join(wasm, file));
+  }
   // The native package for this platform: esbuild's JS API and its binary, as a --target .vsix would carry them.
   const platformPkg = `@esbuild/${process.platform}-${process.arch}`;
   const binary = join(require.resolve(`${platformPkg}/package.json`), '..', 'bin', 'esbuild');
@@ -122,8 +126,8 @@ try {
     .filter((l) => !l.includes('esbuild-wasm'))
     .join('\n');
   const variants = {
-    'without esbuild': base,
-    'esbuild-wasm (universal)': `${base}\n!out/esbuild-wasm/**\n`,
+    'without esbuild (ships: downloaded on first use)': base,
+    'esbuild-wasm inside (universal)': `${base}\n!out/esbuild-wasm/**\n`,
     [`native esbuild (${process.platform}-${process.arch} only)`]: `${base}\n!out/esbuild-native/**\n`,
   };
   console.log('');
@@ -137,11 +141,12 @@ try {
     });
     if (r.status !== 0) throw new Error(`vsce failed for ${label}:\n${r.stdout}\n${r.stderr}`);
     const bytes = statSync(out).size;
-    console.log(`.vsix ${label.padEnd(34)} ${(bytes / 1024 / 1024).toFixed(2)} MiB (${bytes} bytes)`);
+    console.log(`.vsix ${label.padEnd(48)} ${(bytes / 1024 / 1024).toFixed(2)} MiB (${bytes} bytes)`);
   }
   const installed = (/** @type {string} */ p) => (statSync(p).size / 1024 / 1024).toFixed(1);
   console.log(`installed size of the engine: esbuild.wasm ${installed(join(root, 'out', 'esbuild-wasm', 'esbuild.wasm'))} MiB; native binary ${installed(binary)} MiB`);
 } finally {
   rmSync(work, { recursive: true, force: true });
   rmSync(native, { recursive: true, force: true });
+  rmSync(wasm, { recursive: true, force: true });
 }

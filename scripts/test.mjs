@@ -25,6 +25,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { chromiumPath, CHROMIUM_ARGS, installVsix, startServer, tempDir } from './vscode-host.mjs';
+import { startCompilerRegistry } from './compiler-registry.mjs';
 import { filesUnder } from './files.mjs';
 import { ensureHost } from './host-install.mjs';
 import { ensureDebianPackages } from './system-packages.mjs';
@@ -36,6 +37,14 @@ const only = onlyIdx >= 0 ? process.argv[onlyIdx + 1] : 'all';
 const results = join(root, 'test-results');
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
+
+/**
+ * Remote-machine settings every real VS Code of this run gets: Simul downloads its workspace-app compiler from a
+ * registry on 127.0.0.1 (scripts/compiler-registry.mjs), set when the real-VS-Code lanes start. The setting's scope
+ * is `machine-overridable`, which a remote window (code-server's) reads from the machine's settings, not the user's.
+ * @type {Record<string, unknown>}
+ */
+const machineSettings = {};
 
 let passed = 0;
 let failed = 0;
@@ -169,6 +178,7 @@ async function hostTests({ label, slug, devPath, testsPath, extensionsDir, env }
   const server = await startServer({
     folder: join(root, 'test', 'fixtures', 'workspace'),
     extensionsDir,
+    machineSettings,
     env: { ...env, SIMUL_TEST_RESULTS: resultsFile },
   });
   const browser = await launchBrowser();
@@ -284,7 +294,7 @@ async function runJourneys(mod, list, { extensionsDir, trust, settings, devExten
   const folder = tempDir('simul-workspace-');
   cpSync(join(root, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
   rmSync(join(folder, '.simul', 'scratch'), { recursive: true, force: true });
-  const server = await startServer({ folder, extensionsDir, trust, settings, env }).catch((err) => {
+  const server = await startServer({ folder, extensionsDir, trust, settings, machineSettings, env }).catch((err) => {
     rmSync(folder, { recursive: true, force: true });
     throw err;
   });
@@ -323,6 +333,7 @@ async function runJourneys(mod, list, { extensionsDir, trust, settings, devExten
 }
 
 const started = Date.now();
+let stopRegistry = async () => {};
 try {
   if (only !== 'unit' && !process.env.SIMUL_CHROMIUM) ensureDebianPackages([{ name: 'chromium', command: 'chromium' }], 'The webview tests and UI journeys');
   if (only === 'all' || only === 'unit') {
@@ -343,6 +354,10 @@ try {
     if (packaged) {
       heading('real VS Code host');
       await ensureHost();
+      const registry = await startCompilerRegistry();
+      machineSettings['simul.esbuildRegistry'] = registry.url;
+      console.log(`Simul's compiler (esbuild-wasm) is served to the test VS Codes from ${registry.url}`);
+      stopRegistry = registry.stop;
       if (only !== 'journeys') await extensionHostSuite().catch((err) => count('extension-host suite', false, String(err?.stack ?? err)));
       const vsix = readdirSync(join(root, 'out')).find((f) => f.endsWith('.vsix'));
       if (only === 'suite') {
@@ -355,6 +370,8 @@ try {
   }
 } catch (err) {
   count('test run', false, String(/** @type {Error} */ (err)?.stack ?? err));
+} finally {
+  await stopRegistry();
 }
 
 heading('summary');

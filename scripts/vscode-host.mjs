@@ -75,6 +75,8 @@ export async function installVsix(vsix, extensionsDir) {
  * @property {string} [extensionsDir] installed extensions (default: a new empty folder)
  * @property {string} [userDataDir]   settings, state and logs (default: a new folder)
  * @property {Record<string, unknown>} [settings] user settings (default: QUIET_SETTINGS)
+ * @property {Record<string, unknown>} [machineSettings] the remote machine's settings (Machine/settings.json): where
+ *           settings of scope `machine` and `machine-overridable` take effect in code-server's remote window
  * @property {Record<string, string>} [env]   extra environment for the server and its extension host
  * @property {boolean} [trust]        keep Workspace Trust enabled (default: disabled, as in VSCODE-HOST.md)
  * @property {boolean} [quiet]        do not echo the server's output (default true)
@@ -109,6 +111,10 @@ export async function startServer(opts) {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const settings = { ...QUIET_SETTINGS, ...(opts.trust ? { 'security.workspace.trust.enabled': true } : {}), ...opts.settings };
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  if (opts.machineSettings) {
+    mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+    writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(opts.machineSettings, null, 2));
+  }
   const args = [
     host.codeServerEntry,
     '--auth', 'none',

@@ -1,7 +1,7 @@
 /**
  * The Node extension host's services (desktop VS Code, remotes, code-server): worker threads for `toThread` and the
- * stall watchdog, `perf_hooks` for the event-loop delay, every sample, and workspace apps built with the shipped
- * esbuild-wasm. Only ./main.ts imports this module: it must never reach the browser bundle.
+ * stall watchdog, `perf_hooks` for the event-loop delay, every sample, and workspace apps built with esbuild-wasm
+ * (downloaded on first use). Only ./main.ts imports this module: it must never reach the browser bundle.
  */
 import * as vscode from 'vscode';
 import { disposeDefaultThreadPool, setWorkerDirectory } from '../runtime';
@@ -28,12 +28,12 @@ export function nodeHostServices(): HostServices {
     createLoopDelay: () => new LoopDelayMonitor(),
     workspaceApps: {
       createApps({ context, reg, log, reporter, simul }) {
-        const apps = reg.add(new WorkspaceApps({ extensionUri: context.extensionUri, log, reporter }));
+        const apps = reg.add(new WorkspaceApps({ extensionUri: context.extensionUri, compilerCache: context.globalStorageUri, log, reporter }));
         reg.add({ dispose: stopEsbuild });
         // Not in the command palette: tests and support use it to check that building works in this install.
         reg.add(
           vscode.commands.registerCommand(DEBUG_BUILD_COMMAND, (target?: vscode.Uri | string, options?: { load?: boolean }) =>
-            debugBuildWorkspaceApp(apps, context.extensionUri, target, options, { simul }),
+            debugBuildWorkspaceApp(apps, target, options, { simul }),
           ),
         );
         return apps;

@@ -2,7 +2,7 @@
  * The services of VS Code's web worker extension host (vscode.dev, or the browser side of a remote when Simul is
  * moved there with `remote.extensionKind`): a web worker with no Node. What needs Node is listed and says why,
  * rather than failing when it starts:
- * - workspace apps: built with the shipped esbuild-wasm as a Node child process, from files on disk, and loaded
+ * - workspace apps: built with esbuild-wasm (downloaded on first use) as a Node child process, from files on disk, and loaded
  *   with `node:vm`;
  * - debug mode's stall watchdog: a worker thread with `node:inspector`;
  * - the Task Monitor's event-loop delay chart: `perf_hooks.monitorEventLoopDelay`;
@@ -16,7 +16,7 @@ import { type HostServices, NEEDS_NODE_HOST } from './host-services';
 
 /** Why the web extension host has no workspace apps. */
 export const WORKSPACE_APPS_NEED_NODE =
-  `they are built from their files on disk with the esbuild-wasm Simul ships, run as a Node child process, and loaded with node:vm; this web worker has no Node (Simul ${NEEDS_NODE_HOST} for them)`;
+  `they are built from their files on disk with the esbuild-wasm Simul downloads, run as a Node child process, and loaded with node:vm; this web worker has no Node (Simul ${NEEDS_NODE_HOST} for them)`;
 /** Why the web extension host has no stall watchdog. */
 export const STALL_WATCHDOG_NEEDS_NODE = 'it watches the event loop from a worker thread with node:inspector, and this web worker has neither';
 /** Why the web extension host has no event-loop delay chart. */

@@ -20,6 +20,13 @@ import {
   AppLoadError,
   appsFolderPath,
   buildApp,
+  cachedCompiler,
+  type CompilerPin,
+  CompilerUnavailableError,
+  DEFAULT_REGISTRY,
+  installCompiler,
+  type InstalledCompiler,
+  tarballUrl,
   type DirEntry,
   type EsbuildApi,
   findAppFiles,
@@ -47,47 +54,86 @@ export interface WorkspaceTrust {
 
 export interface WorkspaceAppsOptions {
   readonly extensionUri: vscode.Uri;
+  /** Where the compiler is downloaded to and kept (the extension's global storage). */
+  readonly compilerCache: vscode.Uri;
   readonly log: vscode.LogOutputChannel;
   readonly reporter: ErrorReporter;
   /** Default: `vscode.workspace`. */
   readonly trust?: WorkspaceTrust;
 }
 
-// --- esbuild, loaded on first use ---------------------------------------------------------------------------
+// --- esbuild, fetched and loaded on first use ---------------------------------------------------------------
 
 type LoadedEsbuild = EsbuildApi & Pick<typeof EsbuildWasm, 'stop'>;
-let esbuildLoading: { path: string; api: Promise<LoadedEsbuild> } | undefined;
-
-/** Where the shipped esbuild-wasm's JS API is (copied there by scripts/build.mjs). */
-export function esbuildPath(extensionUri: vscode.Uri): string {
-  return vscode.Uri.joinPath(extensionUri, 'out', 'esbuild-wasm', 'lib', 'main.js').fsPath;
+/** The compiler in use: where it was installed and its API (loaded once per cache folder and pin). */
+interface CompilerLoad {
+  readonly key: string;
+  readonly installed: Promise<InstalledCompiler>;
+  readonly api: Promise<LoadedEsbuild>;
 }
+let compilerLoading: CompilerLoad | undefined;
 
-/** Whether esbuild-wasm has been loaded into this extension host (for tests: activation must not load it). */
-export function isEsbuildLoaded(extensionUri: vscode.Uri): boolean {
-  return createRequire(__filename).cache[esbuildPath(extensionUri)] !== undefined;
+/** A loaded esbuild-wasm's API entry: `<cache>/esbuild-wasm-<version>/lib/main.js`. */
+const LOADED_COMPILER = /[\\/]esbuild-wasm-[^\\/]+[\\/]lib[\\/]main\.js$/;
+
+/** Whether an esbuild-wasm has been loaded into this extension host (for tests: activation must not load it). */
+export function isEsbuildLoaded(): boolean {
+  return Object.keys(createRequire(__filename).cache).some((path) => LOADED_COMPILER.test(path));
 }
 
 /**
- * Loads the shipped esbuild-wasm (once; a failed load is tried again next time). Loading the module is quick;
- * the WebAssembly compiles in esbuild's own process when the first build starts it.
+ * The esbuild-wasm release Simul builds with, as pinned in its package.json (`simul.esbuildWasm`: the version and
+ * the npm tarball's integrity, which a unit test keeps equal to package-lock.json's).
  */
-function loadEsbuild(extensionUri: vscode.Uri): Promise<LoadedEsbuild> {
-  const path = esbuildPath(extensionUri);
-  if (esbuildLoading?.path === path) return esbuildLoading.api;
-  const api = (async () => createRequire(__filename)(path) as LoadedEsbuild)();
-  const loading = { path, api };
-  esbuildLoading = loading;
+export async function readCompilerPin(extensionUri: vscode.Uri): Promise<CompilerPin> {
+  const manifest = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'package.json')))) as {
+    simul?: { esbuildWasm?: Partial<CompilerPin> };
+  };
+  const pin = manifest.simul?.esbuildWasm;
+  if (typeof pin?.version !== 'string' || typeof pin.integrity !== 'string') throw new Error("Simul's package.json has no simul.esbuildWasm { version, integrity }");
+  return { version: pin.version, integrity: pin.integrity };
+}
+
+/** The registry to fetch the compiler from: setting `simul.esbuildRegistry`. */
+export function compilerRegistry(): string {
+  return vscode.workspace.getConfiguration('simul').get<string>('esbuildRegistry')?.trim() || DEFAULT_REGISTRY;
+}
+
+/**
+ * The pinned esbuild-wasm: from the cache, else downloaded once (with a notification while it downloads), then its
+ * Node API loaded (once; a failure is tried again next time). Loading the module is quick; the WebAssembly compiles
+ * in esbuild's own process when the first build starts it.
+ */
+function loadEsbuild(options: Pick<WorkspaceAppsOptions, 'extensionUri' | 'compilerCache' | 'log'>): CompilerLoad {
+  const key = options.compilerCache.fsPath;
+  if (compilerLoading?.key === key) return compilerLoading;
+  const installed = (async () => {
+    const pin = await readCompilerPin(options.extensionUri);
+    const cacheDir = options.compilerCache.fsPath;
+    const cached = await cachedCompiler(cacheDir, pin);
+    if (cached) return cached;
+    const registry = compilerRegistry();
+    options.log.info(`downloading esbuild-wasm ${pin.version} from ${tarballUrl(registry, pin).href}: workspace apps are built with it`);
+    const done = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Simul: downloading esbuild-wasm ${pin.version} (3.7 MB, once) to build workspace apps…` },
+      () => installCompiler({ pin, registry, cacheDir }),
+    );
+    options.log.info(`esbuild-wasm ${pin.version}: ${((done.bytes ?? 0) / 2 ** 20).toFixed(1)} MB downloaded, checked and unpacked in ${(done.durationMs ?? 0).toFixed(0)} ms into ${dirname(dirname(done.path))}`);
+    return done;
+  })();
+  const api = installed.then((compiler) => createRequire(__filename)(compiler.path) as LoadedEsbuild);
+  const loading: CompilerLoad = { key, installed, api };
+  compilerLoading = loading;
   api.catch(() => {
-    if (esbuildLoading === loading) esbuildLoading = undefined;
+    if (compilerLoading === loading) compilerLoading = undefined;
   });
-  return api;
+  return loading;
 }
 
 /** Stops esbuild's process, if it was started (it starts again on the next build). */
 export function stopEsbuild(): void {
-  const loading = esbuildLoading;
-  esbuildLoading = undefined;
+  const loading = compilerLoading;
+  compilerLoading = undefined;
   void loading?.api.then((api) => api.stop(), () => undefined);
 }
 
@@ -204,9 +250,14 @@ export class WorkspaceApps implements vscode.Disposable {
     return this.watchers.size;
   }
 
-  /** The esbuild API, loaded on first use from the extension's out/esbuild-wasm. */
+  /** The esbuild API, fetched and loaded on first use (see {@link installCompiler}). */
   esbuild(): Promise<LoadedEsbuild> {
-    return loadEsbuild(this.options.extensionUri);
+    return loadEsbuild(this.options).api;
+  }
+
+  /** Where the compiler came from: its path, and whether this session downloaded it. */
+  compiler(): Promise<InstalledCompiler> {
+    return loadEsbuild(this.options).installed;
   }
 
   /** The app files of every workspace folder's apps folder (setting `simul.appsFolder`), sorted, each once. */
@@ -263,7 +314,8 @@ export class WorkspaceApps implements vscode.Disposable {
 
   /** A build result for an esbuild that could not be loaded. */
   esbuildUnavailable(entry: vscode.Uri, error: unknown, durationMs: number): AppBuildResult {
-    const text = `Simul could not load esbuild from ${esbuildPath(this.options.extensionUri)}: ${error instanceof Error ? error.message : String(error)}`;
+    const why = error instanceof Error ? error.message : String(error);
+    const text = error instanceof CompilerUnavailableError ? why : `Simul could not load esbuild-wasm from ${this.options.compilerCache.fsPath}: ${why}`;
     return { ok: false, entry: entry.fsPath, errors: [{ file: entry.fsPath, line: 1, column: 1, length: 0, text, severity: 'error', notes: [] }], warnings: [], inputs: [entry.fsPath], durationMs };
   }
 
@@ -576,7 +628,8 @@ export interface DebugBuildReport {
   readonly warnings: readonly AppBuildMessage[];
   readonly inputs: readonly string[];
   readonly durationMs?: number;
-  readonly esbuild: { readonly path: string; readonly version?: string };
+  /** The compiler: its API's path (in the cache), its version, and whether this build downloaded it. */
+  readonly esbuild: { readonly path?: string; readonly version?: string; readonly downloaded?: boolean };
   /** With `{ load: true }`: the app's exports whose values are strings, numbers or booleans. */
   readonly exports?: Record<string, string | number | boolean>;
   readonly loadError?: string;
@@ -589,19 +642,23 @@ export interface DebugBuildReport {
  */
 export async function debugBuildWorkspaceApp(
   apps: WorkspaceApps,
-  extensionUri: vscode.Uri,
   target?: vscode.Uri | string,
   options?: { load?: boolean },
   modules: Readonly<Record<string, unknown>> = { simul: {} },
 ): Promise<DebugBuildReport> {
-  const esbuild = { path: esbuildPath(extensionUri), version: undefined as string | undefined };
+  const esbuild: { path?: string; version?: string; downloaded?: boolean } = {};
   const entry = typeof target === 'string' ? vscode.Uri.file(target) : target ?? (await apps.findWorkspaceApps())[0];
   const refused = (text: string): DebugBuildReport => ({ ok: false, errors: [{ file: entry?.fsPath ?? '', line: 1, column: 1, length: 0, text, severity: 'error', notes: [] }], warnings: [], inputs: [], esbuild });
   if (!entry) return refused('no workspace app found (files named *.app.ts or *.app.js in the folder of the simul.appsFolder setting)');
   let result: AppBuildResult;
   try {
     result = await apps.build(entry);
-    esbuild.version = (await apps.esbuild()).version;
+    const compiler = await apps.compiler().catch(() => undefined);
+    if (compiler) {
+      esbuild.path = compiler.path;
+      esbuild.downloaded = compiler.downloaded;
+      esbuild.version = (await apps.esbuild()).version;
+    }
   } catch (error) {
     if (error instanceof WorkspaceTrustError) return { ...refused(error.message), entry: entry.fsPath };
     throw error;

@@ -4,3 +4,4 @@ export * from './stack';
 export * from './load';
 export * from './discover';
 export * from './trust';
+export * from './compiler';

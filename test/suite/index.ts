@@ -6,9 +6,10 @@
  * Results leave the extension host through a JSON file named by $SIMUL_TEST_RESULTS, since nothing comes
  * back through the browser; `run()` also rejects when a test failed, which is what test-electron reads.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
+import { suiteCompilerCache } from './support';
 
 export interface SuiteResult {
   title: string;
@@ -46,6 +47,7 @@ export async function runTestsIn(dir: string): Promise<void> {
       reject(err);
     }
   });
+  rmSync(suiteCompilerCache().fsPath, { recursive: true, force: true });
   const out = process.env.SIMUL_TEST_RESULTS;
   if (out) writeFileSync(out, JSON.stringify({ finished: true, results }, null, 2));
   if (failures > 0) throw new Error(`${failures} extension-host test(s) failed`);

@@ -1,6 +1,6 @@
 /**
- * Workspace apps in the real extension host: built with the esbuild-wasm the extension ships (out/esbuild-wasm),
- * loaded, rebuilt on a real save, with problems in the Problems panel, and refused in an untrusted workspace.
+ * Workspace apps in the real extension host: built with esbuild-wasm, which the first build downloads (from the
+ * registry the test run serves on 127.0.0.1, set in `simul.esbuildRegistry`) into the suite's compiler cache, loaded, rebuilt on a real save, with problems in the Problems panel, and refused in an untrusted workspace.
  *
  * These tests make their own WorkspaceApps (with a stand-in for Workspace Trust where they need one), so they
  * do not depend on the extension being active. Files they write go to .simul/scratch/ in the sample workspace
@@ -12,7 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileFunction } from 'node:vm';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, editAndSave, within, workspaceFolder } from './support';
+import { EXTENSION_ID, editAndSave, suiteCompilerCache, within, workspaceFolder } from './support';
 import * as SIMUL from '../../extension/simul';
 import { ErrorReporter, type ReportedError } from '../../extension/vscode/error-reporter';
 import { isEsbuildLoaded, WorkspaceApps, type WorkspaceTrust } from '../../extension/vscode/workspace-apps';
@@ -59,7 +59,7 @@ suite('Workspace apps in the extension host', () => {
     mkdirSync(scratch, { recursive: true });
     log = vscode.window.createOutputChannel('Simul workspace-app tests', { log: true });
     reporter = new ErrorReporter(log);
-    apps = new WorkspaceApps({ extensionUri: ext.extensionUri, log, reporter });
+    apps = new WorkspaceApps({ extensionUri: ext.extensionUri, compilerCache: suiteCompilerCache(), log, reporter });
   });
 
   suiteTeardown(async () => {
@@ -74,7 +74,7 @@ suite('Workspace apps in the extension host', () => {
 
   test('activating the extension does not load esbuild', async () => {
     await ext.activate();
-    assert.equal(isEsbuildLoaded(ext.extensionUri), false, 'esbuild-wasm was loaded at activation');
+    assert.equal(isEsbuildLoaded(), false, 'esbuild-wasm was loaded at activation');
   });
 
   test('the sample workspace has one app: hello.app.ts, not the helper beside it', async () => {
@@ -86,8 +86,14 @@ suite('Workspace apps in the extension host', () => {
     const entry = vscode.Uri.file(join(workspaceFolder(), '.simul', 'apps', 'hello.app.ts'));
     let t = performance.now();
     const build = expectOk(await apps.build(entry));
-    measurements.coldBuildMs = performance.now() - t; // loads esbuild-wasm, starts its process, compiles the wasm
-    assert.ok(isEsbuildLoaded(ext.extensionUri), 'esbuild-wasm was not loaded from the extension');
+    measurements.coldBuildMs = performance.now() - t; // downloads esbuild-wasm, loads it, starts its process, compiles the wasm
+    assert.ok(isEsbuildLoaded(), 'esbuild-wasm was not loaded');
+    const compiler = await apps.compiler();
+    assert.equal(compiler.downloaded, true, 'the first build did not download the compiler');
+    assert.equal(compiler.path, join(suiteCompilerCache().fsPath, `esbuild-wasm-${(await apps.esbuild()).version}`, 'lib', 'main.js'));
+    measurements.compilerDownload = { bytes: compiler.bytes, ms: compiler.durationMs, url: compiler.url };
+    // From the test run's registry on 127.0.0.1 (scripts/compiler-registry.mjs), never from the internet.
+    assert.match(compiler.url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/esbuild-wasm\/-\/esbuild-wasm-[\d.]+\.tgz$/);
     t = performance.now();
     expectOk(await apps.build(entry));
     measurements.warmBuildMs = performance.now() - t;
@@ -301,7 +307,7 @@ suite('Workspace apps in the extension host', () => {
   test('an untrusted workspace is refused, saying why, and the watcher builds once the workspace is trusted', async () => {
     const grant = new vscode.EventEmitter<void>();
     const trust: WorkspaceTrust & { isTrusted: boolean } = { isTrusted: false, onDidGrantWorkspaceTrust: grant.event };
-    const restricted = new WorkspaceApps({ extensionUri: ext.extensionUri, log, reporter, trust });
+    const restricted = new WorkspaceApps({ extensionUri: ext.extensionUri, compilerCache: suiteCompilerCache(), log, reporter, trust });
     const entry = scratchFile('trust.app.ts', 'export const trusted = true;\n');
     try {
       await assert.rejects(restricted.build(entry), (e: unknown) => {

@@ -1,6 +1,6 @@
 /**
  * Workspace apps in the product, in the real extension host with Simul active: discovered into "Open App…", opened
- * (built with the shipped esbuild-wasm, run by the app host), hot-reloaded on a real save with what the user typed
+ * (built with esbuild-wasm, run by the app host), hot-reloaded on a real save with what the user typed
  * kept and nothing of the old instance left, a broken save that keeps the old instance and says so, "New App…", and
  * Restricted Mode.
  *
@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, editAndSave, until, within, workspaceFolder } from './support';
+import { EXTENSION_ID, editAndSave, suiteCompilerCache, until, within, workspaceFolder } from './support';
 import * as SIMUL from '../../extension/simul';
 import { AppHost, type AppNotice } from '../../extension/vscode/app-host';
 import { ErrorReporter } from '../../extension/vscode/error-reporter';
@@ -295,7 +295,7 @@ suite('Workspace apps in Simul (app host, hot reload, New App)', () => {
     const log = vscode.window.createOutputChannel('Simul deleted-app test', { log: true });
     const reporter = new ErrorReporter(log);
     const runtime = createRuntime({ name: 'deleted-app test' });
-    const apps = new WorkspaceApps({ extensionUri: ext.extensionUri, log, reporter });
+    const apps = new WorkspaceApps({ extensionUri: ext.extensionUri, compilerCache: suiteCompilerCache(), log, reporter });
     const host = new AppHost({ extensionUri: ext.extensionUri, runtime, reporter, log });
     const workspaceHost = new WorkspaceAppHost({ host, apps, simul: SIMUL, extensionUri: ext.extensionUri, log, reporter });
     try {
@@ -327,7 +327,7 @@ suite('Workspace apps in Simul (app host, hot reload, New App)', () => {
     const log = vscode.window.createOutputChannel('Simul restricted-mode test', { log: true });
     const reporter = new ErrorReporter(log);
     const runtime = createRuntime({ name: 'restricted test' });
-    const apps = new WorkspaceApps({ extensionUri: ext.extensionUri, log, reporter, trust: { isTrusted: false, onDidGrantWorkspaceTrust: grant.event } });
+    const apps = new WorkspaceApps({ extensionUri: ext.extensionUri, compilerCache: suiteCompilerCache(), log, reporter, trust: { isTrusted: false, onDidGrantWorkspaceTrust: grant.event } });
     const host = new AppHost({ extensionUri: ext.extensionUri, runtime, reporter, log });
     const workspaceHost = new WorkspaceAppHost({ host, apps, simul: SIMUL, extensionUri: ext.extensionUri, log, reporter });
     try {
