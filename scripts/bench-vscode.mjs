@@ -3,17 +3,22 @@
  * `npm run bench:vscode`: Simul against a hand-written webview panel (plain postMessage, no framework) in one
  * real VS Code (code-server on 127.0.0.1) and one headless Chromium, alternating: click latency, streaming
  * (event-loop delay, frames per second, staleness, memory, exact final state), a 100,000-row table, activation,
- * sizes and command → first paint. Prints the figures and ratios and writes them to bench-results/vscode-<date>.json.
- * It asserts nothing.
+ * sizes and command → first paint; and, first of all while nothing has been built in the session, a workspace app
+ * (the sample workspace's hello.app.ts, in a temporary copy of test/fixtures/workspace): its first build (command →
+ * its first control in the panel), opening it again, and rebuild on save (a file it imports saved through VS Code →
+ * the panel shows the new text). Prints the figures and ratios, then this run beside an earlier one (before / now /
+ * ratio), and writes them to bench-results/vscode-<date>T<time>.json. It asserts nothing.
  *
  * The npm script builds and packages first, so the development extension VS Code loads here is the minified
  * build that ships. bench/vscode/host.ts runs in the extension host (as `extensionTestsPath`) and answers
  * the driver (bench/vscode/driver.ts) on a 127.0.0.1 port it writes to a file.
  *
  *   SIMUL_BENCH_SECONDS=10        how long each streaming run lasts (default 10)
- *   SIMUL_BENCH_ONLY=click,stream  run only these scenarios (click, stream, table); the results are then partial
+ *   SIMUL_BENCH_ONLY=click,stream  run only these scenarios (workspace, click, stream, table); the results are then partial
+ *   SIMUL_BENCH_BEFORE=file.json   the earlier run to print beside this one (default: the newest other file in
+ *                                  bench-results/; the newest full run if there is one)
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +30,12 @@ const seconds = Number(process.env.SIMUL_BENCH_SECONDS ?? 10);
 
 const work = tempDir('simul-bench-');
 const controlFile = join(work, 'control.json');
-const server = await startServer({ folder: join(root, 'test', 'fixtures', 'workspace'), env: { SIMUL_BENCH_CONTROL: controlFile } });
+// A copy of the sample workspace, so the workspace scenario's edits and saves leave the repository alone. Workspace
+// Trust stays disabled (startServer's default), so the folder is trusted and its apps run.
+const folder = join(work, 'workspace');
+cpSync(join(root, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
+rmSync(join(folder, '.simul', 'scratch'), { recursive: true, force: true });
+const server = await startServer({ folder, env: { SIMUL_BENCH_CONTROL: controlFile } });
 const { chromium } = require('playwright-core');
 // Precise (unquantised) performance.memory in the webview frames, and gc() there before reading it.
 const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'] });
@@ -54,16 +64,19 @@ try {
   };
   /** @type {{ runBench: (ctx: unknown, options: unknown) => Promise<any> }} */
   const driver = require(join(root, 'out', 'bench', 'vscode', 'driver.js'));
-  const results = await driver.runBench({ page, host, root, log: (/** @type {string} */ l) => console.log(`  ${l}`) }, { streamSeconds: seconds, only: process.env.SIMUL_BENCH_ONLY?.split(',') });
+  const simulLog = () => readLogs(join(server.userDataDir, 'logs'));
+  const results = await driver.runBench({ page, host, root, simulLog, log: (/** @type {string} */ l) => console.log(`  ${l}`) }, { streamSeconds: seconds, only: process.env.SIMUL_BENCH_ONLY?.split(',') });
   results.machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), driverNode: process.version, note: 'shared with other jobs' };
   await host({ op: 'done' }).catch(() => undefined);
 
   const dir = join(root, 'bench-results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `vscode-${results.date.slice(0, 10)}.json`);
+  // Date and time in the name, so a run later the same day (the "after") does not replace the "before".
+  const file = join(dir, `vscode-${results.date.slice(0, 19).replace(/:/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2));
   if (!process.env.SIMUL_BENCH_ONLY) print(results);
   else console.log(JSON.stringify({ ...results, click: undefined }, null, 1).slice(0, 20_000));
+  printBeside(results, earlierRun(dir, file));
   console.log(`\nresults written to ${file}`);
 } catch (err) {
   exitCode = 1;
@@ -74,6 +87,85 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 process.exit(exitCode);
+
+/**
+ * The text of every "Simul" log file VS Code wrote under `dir` (the session's logs: the extension host's output
+ * channels go to <logs>/<session>/.../simul.simul/Simul.log).
+ * @param {string} dir
+ */
+function readLogs(dir) {
+  if (!existsSync(dir)) return '';
+  let text = '';
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && entry.name === 'Simul.log') text += readFileSync(join(entry.parentPath, entry.name), 'utf8');
+  }
+  return text;
+}
+
+/**
+ * The earlier run to compare with: $SIMUL_BENCH_BEFORE, else the newest other results file in `dir` (a full run
+ * rather than a SIMUL_BENCH_ONLY one when there is any). Undefined when there is none.
+ * @param {string} dir
+ * @param {string} current
+ * @returns {{ file: string, results: any } | undefined}
+ */
+function earlierRun(dir, current) {
+  const given = process.env.SIMUL_BENCH_BEFORE;
+  if (given) return { file: given, results: JSON.parse(readFileSync(given, 'utf8')) };
+  const runs = readdirSync(dir)
+    .filter((f) => /^vscode-.*\.json$/.test(f) && join(dir, f) !== current)
+    .map((f) => {
+      const path = join(dir, f);
+      try {
+        return { file: path, results: JSON.parse(readFileSync(path, 'utf8')), mtime: statSync(path).mtimeMs };
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((r) => r !== undefined)
+    .sort((a, b) => String(b.results.date ?? '').localeCompare(String(a.results.date ?? '')) || b.mtime - a.mtime);
+  const full = runs.find((r) => !r.results.only);
+  return full ?? runs[0];
+}
+
+/**
+ * This run beside an earlier one: the .vsix, activation, command → first paint and the workspace app's figures.
+ * @param {any} now
+ * @param {{ file: string, results: any } | undefined} before
+ */
+function printBeside(now, before) {
+  console.log('\nbefore / now');
+  if (!before) {
+    console.log('  no earlier run to compare with: none in bench-results/ and SIMUL_BENCH_BEFORE is not set. This run is the first "before".');
+    return;
+  }
+  const b = before.results;
+  const at = (/** @type {any} */ o, /** @type {string} */ path) => path.split('.').reduce((v, k) => (v == null ? undefined : v[k]), o);
+  const cell = (/** @type {unknown} */ v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '–');
+  const ratio = (/** @type {unknown} */ n, /** @type {unknown} */ p) => (typeof n === 'number' && typeof p === 'number' && Number.isFinite(n) && p > 0 ? `${(n / p).toFixed(2)}×` : '–');
+  const row = (/** @type {string[]} */ cells) => console.log(`| ${cells.join(' | ')} |`);
+  const when = String(b.date ?? '?').slice(0, 16).replace('T', ' ');
+  console.log(`  before: ${before.file} (${when}${b.only ? `, only ${b.only.join(',')}` : ''}, Simul ${b.versions?.simul ?? '?'})`);
+  /** @type {[string, string][]} */
+  const lines = [
+    ['.vsix (KB)', 'startup.vsixKb'],
+    ['extension bundle (KB)', 'startup.extensionBundleKb'],
+    ['webview bundle (KB)', 'startup.webviewBundleKb'],
+    ['activation (ms)', 'startup.activationMs'],
+    ['command → first paint, baseline page, p50 (ms)', 'startup.commandToFirstPaintMs.baseline.p50'],
+    ['command → first paint, Simul, p50 (ms)', 'startup.commandToFirstPaintMs.simul.p50'],
+    ['workspace app: first build, command → first control (ms)', 'workspace.firstBuild.commandToFirstControlMs'],
+    ['workspace app: first build, Simul\'s build (ms, its log)', 'workspace.firstBuild.simulBuildMs'],
+    ['workspace app: opening again, command → first control, p50 (ms)', 'workspace.openAgain.commandToFirstControlMs.p50'],
+    ['workspace app: opening again, Simul\'s build, p50 (ms, its log)', 'workspace.openAgain.simulBuildMs.p50'],
+    ['workspace app: rebuild on save → new text shown, p50 (ms)', 'workspace.rebuildOnSave.saveToShownMs.p50'],
+    ['workspace app: rebuild, Simul\'s build, p50 (ms, its log)', 'workspace.rebuildOnSave.simulBuildMs.p50'],
+  ];
+  console.log('');
+  row(['', `before (${when.slice(0, 10)})`, 'now', 'now / before']);
+  row(['---', '---:', '---:', '---:']);
+  for (const [label, path] of lines) row([label, cell(at(b, path)), cell(at(now, path)), ratio(at(now, path), at(b, path))]);
+}
 
 /** @param {any} r */
 function print(r) {
@@ -119,4 +211,15 @@ function print(r) {
   row(['.vsix (KB)', '–', st.vsixKb]);
   row(['webview bundle (KB, gzip)', '–', `${st.webviewBundleKb} (${st.webviewBundleGzipKb})`]);
   row(['extension bundle (KB)', '–', st.extensionBundleKb]);
+
+  const w = r.workspace;
+  if (!w) return;
+  console.log(`\nworkspace app (${w.app}, a copy of the sample workspace)${w.firstBuildOfSession ? '' : ' — NOTE: esbuild was loaded before the first open, so "first build" was not the first of the session'}`);
+  row(['', 'ms']);
+  row(['---', '---:']);
+  row(['first build of the session: command → first control in the panel', w.firstBuild.commandToFirstControlMs]);
+  row(['  of which Simul\'s build (its log)', w.firstBuild.simulBuildMs ?? '–']);
+  row(['opening again (closed 2 s before; builds again): command → first control, p50 of 3', w.openAgain.commandToFirstControlMs.p50]);
+  row([`rebuild: save of ${w.rebuildOnSave.file} → new text shown, p50 of ${w.rebuildOnSave.samples} (min – max)`, `${w.rebuildOnSave.saveToShownMs.p50} (${w.rebuildOnSave.saveToShownMs.min} – ${w.rebuildOnSave.saveToShownMs.max})`]);
+  row(['  of which Simul\'s build, p50 (its log)', w.rebuildOnSave.simulBuildMs.p50 ?? '–']);
 }

@@ -17,6 +17,8 @@ export interface DriverContext {
   host<T = Record<string, unknown>>(cmd: Record<string, unknown>): Promise<T>;
   readonly root: string;
   log(line: string): void;
+  /** The text of Simul's log (its "Simul" output channel, as VS Code wrote it to disk in this session). */
+  simulLog(): string;
 }
 
 const STREAM_CONTROLS = 20;
@@ -74,15 +76,20 @@ async function pageMemoryMb(frame: Frame): Promise<number> {
   });
 }
 
-async function open(ctx: DriverContext, which: Which, app: string, probe: string): Promise<{ frame: Frame; firstPaintMs: number }> {
+async function open(ctx: DriverContext, which: Which, app: string, probe: string, ms = 30_000, settleMs = 300): Promise<{ frame: Frame; firstPaintMs: number; commandMs: number }> {
   await ctx.host({ op: 'closeAll' });
-  await sleep(300);
+  await sleep(settleMs);
   const started = Date.now();
-  const opened = ctx.host({ op: 'open', which, app });
-  const frame = await frameWith(ctx.page, `${SEL[which].page} ${probe}`);
+  const opened = ctx.host<{ ms: number }>({ op: 'open', which, app });
+  // If the command fails, say so rather than wait for a page that will not come.
+  const failed = opened.then(
+    () => new Promise<never>(() => undefined),
+    (error: unknown) => Promise.reject(error instanceof Error ? error : new Error(String(error))),
+  );
+  const frame = await Promise.race([frameWith(ctx.page, `${SEL[which].page} ${probe}`, ms), failed]);
   const firstPaintMs = Date.now() - started;
-  await opened;
-  return { frame, firstPaintMs };
+  const { ms: commandMs } = await opened;
+  return { frame, firstPaintMs, commandMs };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -305,6 +312,107 @@ async function tableScenario(ctx: DriverContext, which: Which) {
 
 // ---------------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------------
+// Workspace apps: the first build of the session, opening again, and rebuild on save
+
+/** The sample workspace's app (the bench opens a copy of test/fixtures/workspace) and a file it imports. */
+const WORKSPACE_APP = 'workspace:.simul/apps/hello.app.ts';
+const WORKSPACE_IMPORTED = '.simul/apps/lib/greet.ts';
+const WORKSPACE_PROBE = '.simul-control[data-control-id="greeting"]';
+/** lib/greet.ts with a word of our own in the greeting (the sample's own says "Hello"). */
+const greetSource = (word: string): string => `/** A helper module beside the app (edited by npm run bench:vscode). */
+export function greet(name: string, number: string): string {
+  return \`${word}, \${name} #\${number}\`;
+}
+`;
+
+/** The build durations Simul logged for the app ("built hello.app.ts in N ms"), in order. */
+function loggedBuilds(ctx: DriverContext): number[] {
+  return [...ctx.simulLog().matchAll(/built hello\.app\.ts in (\d+) ms/g)].map((m) => Number(m[1]));
+}
+
+/** Waits (up to `ms`) until Simul has logged more than `count` builds of the app; returns them all. */
+async function buildsAfter(ctx: DriverContext, count: number, ms = 10_000): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  let builds = loggedBuilds(ctx);
+  while (builds.length <= count && Date.now() < deadline) {
+    await sleep(100);
+    builds = loggedBuilds(ctx);
+  }
+  return builds;
+}
+
+/** Polls every frame of the page (every 5 ms) until one shows `text` in `selector`; resolves with the time it saw it. */
+async function frameShowing(page: Page, selector: string, text: string, ms = 30_000): Promise<number> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      try {
+        const shown = await frame.$eval(selector, (el) => el.textContent ?? '').catch(() => '');
+        if (shown.includes(text)) return Date.now();
+      } catch {
+        /* navigating */
+      }
+    }
+    await sleep(5);
+  }
+  throw new Error(`no webview frame shows "${text}" in ${selector} after ${ms} ms`);
+}
+
+async function workspaceScenario(ctx: DriverContext, samples: number) {
+  const found = await ctx.host<{ listedAfterMs: number; trusted: boolean; esbuildLoaded: boolean; folder: string }>({ op: 'workspaceApp', app: WORKSPACE_APP });
+  if (!found.trusted) throw new Error('the bench workspace is not trusted: workspace apps would be refused');
+  const firstOfSession = !found.esbuildLoaded && loggedBuilds(ctx).length === 0;
+  ctx.log(`workspace: ${WORKSPACE_APP} listed; esbuild loaded before the first open: ${found.esbuildLoaded ? 'yes (not a first build!)' : 'no'}`);
+
+  // First build: command → the app's first control in its panel, in a session that has built nothing yet.
+  const first = await open(ctx, 'simul', WORKSPACE_APP, WORKSPACE_PROBE, 120_000);
+  const firstBuilds = await buildsAfter(ctx, 0);
+  ctx.log(`workspace: first open ${first.firstPaintMs} ms to the first control (command ${first.commandMs} ms; Simul's build ${firstBuilds[0] ?? '?'} ms)`);
+
+  // Opening again in the same session, 2 s after closing it (Simul keeps a closed app's build for 1 s, so this
+  // builds again, with esbuild loaded and started): what a later open costs.
+  const again: number[] = [];
+  for (let k = 0; k < 3; k++) again.push((await open(ctx, 'simul', WORKSPACE_APP, WORKSPACE_PROBE, 30_000, 2000)).firstPaintMs);
+  const againBuilds = (await buildsAfter(ctx, firstBuilds.length + 2, 3000)).slice(firstBuilds.length);
+
+  // Rebuild on save: edit the file the app imports, save it through VS Code, until the panel shows the new text.
+  await open(ctx, 'simul', WORKSPACE_APP, WORKSPACE_PROBE);
+  await sleep(500);
+  const before = loggedBuilds(ctx).length;
+  const rebuild: number[] = [];
+  const saves: number[] = [];
+  for (let k = 1; k <= samples; k++) {
+    const word = `Bench ${k}`;
+    await ctx.host({ op: 'edit', file: WORKSPACE_IMPORTED, text: greetSource(word) });
+    await sleep(200);
+    const saved = await ctx.host<{ savedAt: number; saveMs: number }>({ op: 'save', file: WORKSPACE_IMPORTED });
+    const seenAt = await frameShowing(ctx.page, WORKSPACE_PROBE, `${word}, `);
+    rebuild.push(seenAt - saved.savedAt);
+    saves.push(saved.saveMs);
+    await sleep(500);
+  }
+  const rebuildBuilds = (await buildsAfter(ctx, before + samples - 1)).slice(before);
+  ctx.log(`workspace: rebuild on save → new text shown, p50 ${percentile(rebuild, 50)} ms of ${samples} (${rebuild.join(', ')})`);
+  await ctx.host({ op: 'closeAll' });
+  return {
+    app: WORKSPACE_APP,
+    firstBuildOfSession: firstOfSession,
+    firstBuild: { commandToFirstControlMs: first.firstPaintMs, commandMs: first.commandMs, simulBuildMs: firstBuilds[0] ?? null },
+    openAgain: { commandToFirstControlMs: { p50: percentile(again, 50), all: again }, simulBuildMs: { p50: percentile(againBuilds, 50), all: againBuilds } },
+    rebuildOnSave: {
+      file: WORKSPACE_IMPORTED,
+      samples,
+      saveToShownMs: { p50: percentile(rebuild, 50), min: Math.min(...rebuild), max: Math.max(...rebuild), all: rebuild },
+      saveMs: { p50: percentile(saves, 50) },
+      simulBuildMs: { p50: percentile(rebuildBuilds, 50), all: rebuildBuilds },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
 function sizes(root: string) {
   const out = join(root, 'out');
   const vsix = readdirSync(out).find((f) => f.endsWith('.vsix'));
@@ -324,6 +432,10 @@ export async function runBench(ctx: DriverContext, options: { streamSeconds?: nu
   const hello = await ctx.host<{ activationMs: number; wasActive: boolean; version: string; vscode: string; node: string }>({ op: 'hello' });
   ctx.log(`Simul ${hello.version} in VS Code ${hello.vscode} (extension host Node ${hello.node}); activation ${hello.activationMs} ms`);
   const size = sizes(ctx.root);
+
+  // First, while this extension host has built no workspace app: the first build of the session.
+  if (want('workspace')) ctx.log('workspace app: first build, opening again, rebuild on save…');
+  const workspace = want('workspace') ? await workspaceScenario(ctx, 7) : undefined;
 
   ctx.log('click → handler → visible update (alternating baseline / Simul, 5 rounds × 30 clicks)…');
   const click = want('click') ? await clickScenario(ctx) : { baseline: undefined, simul: undefined, firstPaint: { baseline: [], simul: [] } };
@@ -345,6 +457,7 @@ export async function runBench(ctx: DriverContext, options: { streamSeconds?: nu
 
   return {
     date: new Date().toISOString(),
+    only: options.only,
     versions: { simul: hello.version, vscode: hello.vscode, extensionHostNode: hello.node },
     startup: {
       activationMs: hello.activationMs,
@@ -355,6 +468,7 @@ export async function runBench(ctx: DriverContext, options: { streamSeconds?: nu
       },
       ...size,
     },
+    workspace,
     click: { baseline: click.baseline, simul: click.simul },
     streaming,
     table,

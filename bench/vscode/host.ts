@@ -11,13 +11,16 @@
  *   a table);
  * - serves a small control endpoint on 127.0.0.1 (its port written to $SIMUL_BENCH_CONTROL) through which the
  *   driver opens panels, starts the host's side of each scenario and reads the host's figures
- *   (`perf_hooks.monitorEventLoopDelay`, `process.memoryUsage()`), until the driver says `done`.
+ *   (`perf_hooks.monitorEventLoopDelay`, `process.memoryUsage()`), until the driver says `done`;
+ * - for the workspace scenario, opens a workspace app (a `*.app.ts` of the bench's copy of the sample workspace)
+ *   by the same command, and edits and saves a file it imports through `vscode.workspace`, as a user's editor does.
  *
  * It asserts nothing: it measures and reports.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
@@ -268,6 +271,24 @@ interface Command {
   which?: Which;
   seconds?: number;
   app?: string;
+  /** A file of the workspace folder, relative to it. */
+  file?: string;
+  text?: string;
+}
+
+/**
+ * Whether an esbuild (any copy: the shipped esbuild-wasm or one fetched later) has been loaded into this extension
+ * host: the workspace scenario records it before its first build, so "first build" means what it says.
+ */
+function esbuildLoaded(): boolean {
+  return Object.keys(createRequire(__filename).cache).some((path) => /[\\/]esbuild(-wasm)?[\\/]/.test(path));
+}
+
+/** A file of the (first) workspace folder. */
+function workspaceFile(file: string | undefined): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder || !file) throw new Error(`no workspace folder, or no file given (${file})`);
+  return vscode.Uri.joinPath(folder.uri, file);
 }
 
 export async function run(): Promise<void> {
@@ -333,6 +354,33 @@ export async function run(): Promise<void> {
         }
         const table = apps.table as TableControl;
         return appendRows((rows) => table.append(rows));
+      }
+      case 'workspaceApp': {
+        // Waits until Simul lists the workspace app (discovery is not part of its build), and says whether the
+        // workspace is trusted and whether an esbuild is loaded yet.
+        const started = performance.now();
+        const deadline = Date.now() + 60_000;
+        while (!api.apps().some((a) => a.id === cmd.app) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        const listed = api.apps().some((a) => a.id === cmd.app);
+        if (!listed) throw new Error(`Simul did not list ${cmd.app} within 60 s: ${JSON.stringify(api.apps().map((a) => a.id))}`);
+        return { listedAfterMs: round(performance.now() - started), trusted: vscode.workspace.isTrusted, esbuildLoaded: esbuildLoaded(), folder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath };
+      }
+      case 'edit': {
+        // Replaces the file's text in its document (a real WorkspaceEdit, as typing does), leaving it unsaved.
+        const uri = workspaceFile(cmd.file);
+        const doc = await vscode.workspace.openTextDocument(uri);
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), cmd.text ?? '');
+        if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`the edit of ${cmd.file} was not applied`);
+        return { dirty: doc.isDirty };
+      }
+      case 'save': {
+        // Saves the edited document as the editor's Save does; `savedAt` (this machine's clock) is when it began.
+        const doc = await vscode.workspace.openTextDocument(workspaceFile(cmd.file));
+        const savedAt = Date.now();
+        const started = performance.now();
+        if (!(await doc.save())) throw new Error(`${cmd.file} was not saved`);
+        return { savedAt, saveMs: round(performance.now() - started) };
       }
       case 'viewStatistics': {
         // The Simul app's outbox counters: frames, snapshots, overflows, bytes.
