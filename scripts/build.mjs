@@ -74,7 +74,11 @@ const NODE_BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith('_')));
  * Fails the browser bundle when anything Node-only is imported into it, naming the importer: a stub would only
  * move the failure to run time, in the user's browser. Resolves nothing itself (returns undefined otherwise).
  */
-const forbidNode = {
+const forbidNode = forbidNodeIn('out/extension/browser.js', "Keep it out of extension/vscode/main.browser.ts's imports (Node code goes behind HostServices: extension/vscode/host-services.node.ts).");
+
+/** {@link forbidNode} for the bundle `bundle`, with `advice` on what to do instead. */
+function forbidNodeIn(/** @type {string} */ bundle, /** @type {string} */ advice) {
+  return {
   name: 'forbid-node',
   setup(/** @type {esbuild.PluginBuild} */ build) {
     build.onResolve({ filter: /.*/ }, (args) => {
@@ -88,11 +92,19 @@ const forbidNode = {
       if (why === undefined) return undefined;
       return {
         errors: [{
-          text: `'${id}' is ${why}, and out/extension/browser.js runs in VS Code's web worker extension host, which has no Node. ` +
-            `Keep it out of extension/vscode/main.browser.ts's imports (Node code goes behind HostServices: extension/vscode/host-services.node.ts).`,
+          text: `'${id}' is ${why}, and ${bundle} runs in VS Code's web worker extension host, which has no Node. ${advice}`,
         }],
       };
     });
+  },
+  };
+}
+
+/** Maps `node:assert/strict` to the web suite's own (test/web-suite/assert.ts), before forbid-node sees it. */
+const webAssert = {
+  name: 'web-assert',
+  setup(/** @type {esbuild.PluginBuild} */ build) {
+    build.onResolve({ filter: /^node:assert\/strict$/ }, () => ({ path: join(root, 'test', 'web-suite', 'assert.ts') }));
   },
 };
 
@@ -180,6 +192,22 @@ if (want('tests')) {
       plugins: [reportPlugin('tests')],
     });
   }
+  // The suite's portable part for the web worker extension host (test/web-suite/index.ts): one browser CommonJS file
+  // like browser.js, with mocha's browser build and node:assert/strict mapped to the suite's own.
+  builds.push({
+    ...common,
+    sourcemap: true,
+    minify: false,
+    entryPoints: { index: 'test/web-suite/index.ts' },
+    outdir: 'out/test/web-suite',
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2022',
+    keepNames: true,
+    external: ['vscode'],
+    define: { 'process.env.NODE_ENV': '"development"' },
+    plugins: [webAssert, forbidNodeIn('out/test/web-suite/index.js', 'Only test files that import no Node belong in test/web-suite/index.ts.'), reportPlugin('web suite')],
+  });
 }
 
 /**

@@ -16,11 +16,13 @@
  *   node scripts/test.mjs --only journeys  build, package, the UI journeys alone (while writing one; SIMUL_JOURNEY_GREP=name
  *                                          runs only the journeys whose name matches)
  *   node scripts/test.mjs --only suite     build, package, the extension-host suite alone (SIMUL_SUITE_GREP=title
- *                                          runs only the tests whose title matches)
+ *                                          runs only the Node host's tests whose title matches), then its portable
+ *                                          part in the web worker extension host (not with SIMUL_SUITE_GREP)
+ *   node scripts/test.mjs --only websuite  build, package, the suite's portable part in the web worker host alone
  *
  * Artifacts of failures (screenshots, extension host logs) go to test-results/ and their paths are printed.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
@@ -157,6 +159,25 @@ function keepLogs(/** @type {string} */ userDataDir, /** @type {string} */ label
   return exthost ?? dest;
 }
 
+/**
+ * Counts each result of a suite run inside an extension host (the JSON its runner wrote), printing it.
+ * @param {string} label
+ * @param {{ results: { title: string, state: string, durationMs: number, error?: string }[] }} report
+ */
+function countResults(label, report) {
+  if (report.results.length === 0) count(label, false, 'it ran no test');
+  for (const r of report.results) {
+    if (r.state === 'pending') {
+      skipped++;
+      console.log(`- ${r.title} (skipped)`);
+      continue;
+    }
+    console.log(`${r.state === 'passed' ? '✔' : '✘'} ${r.title} (${r.durationMs} ms)`);
+    if (r.error) console.log(r.error.split('\n').map((l) => `    ${l}`).join('\n'));
+    count(`${label}: ${r.title}`, r.state === 'passed', r.error?.split('\n')[0]);
+  }
+}
+
 async function launchBrowser() {
   const { chromium } = require('playwright-core');
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
@@ -198,17 +219,7 @@ async function hostTests({ label, slug, devPath, testsPath, extensionsDir, env }
     }
     /** @type {{ results: { title: string, state: string, durationMs: number, error?: string }[] }} */
     const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
-    if (report.results.length === 0) count(label, false, 'it ran no test');
-    for (const r of report.results) {
-      if (r.state === 'pending') {
-        skipped++;
-        console.log(`- ${r.title} (skipped)`);
-        continue;
-      }
-      console.log(`${r.state === 'passed' ? '✔' : '✘'} ${r.title} (${r.durationMs} ms)`);
-      if (r.error) console.log(r.error.split('\n').map((l) => `    ${l}`).join('\n'));
-      count(`${label}: ${r.title}`, r.state === 'passed', r.error?.split('\n')[0]);
-    }
+    countResults(label, report);
     if (report.results.some((r) => r.state === 'failed')) {
       const logs = keepLogs(server.userDataDir, slug);
       console.log(`extension host logs kept in ${logs}`);
@@ -227,6 +238,79 @@ async function extensionHostSuite() {
     devPath: root,
     testsPath: join(root, 'out', 'test', 'suite', 'index.js'),
   });
+}
+
+/**
+ * The suite's portable part (test/web-suite/) in VS Code's web worker extension host. code-server runs a development
+ * extension only in its remote Node host, so `extensionTestsPath` cannot reach the worker; instead a test extension
+ * with only a `browser` entry (test/fixtures/web-suite-runner + out/test/web-suite/index.js) is packaged and
+ * installed beside Simul's .vsix, and Simul is moved to the worker by the same user setting as the web journeys'
+ * (`remote.extensionKind`). The runner's activation runs the tests and writes the results into the workspace (a
+ * copy of the sample workspace) through `vscode.workspace.fs`: the worker has no process.env and no disk.
+ * @param {string} vsix Simul's packaged .vsix
+ */
+async function webWorkerSuite(vsix) {
+  heading('extension-host suite in the web worker extension host (installed, remote.extensionKind: ui)');
+  const label = 'web worker host';
+  const work = tempDir('simul-web-suite-');
+  const extensionsDir = join(work, 'extensions');
+  const runner = join(work, 'runner');
+  const folder = join(work, 'workspace');
+  cpSync(join(root, 'test', 'fixtures', 'workspace'), folder, { recursive: true });
+  rmSync(join(folder, '.simul', 'scratch'), { recursive: true, force: true });
+  mkdirSync(join(runner, 'out'), { recursive: true });
+  cpSync(join(root, 'test', 'fixtures', 'web-suite-runner', 'package.json'), join(runner, 'package.json'));
+  cpSync(join(root, 'out', 'test', 'web-suite', 'index.js'), join(runner, 'out', 'index.js'));
+  cpSync(join(root, 'LICENSE'), join(runner, 'LICENSE'));
+  const runnerVsix = join(work, 'simul-web-suite.vsix');
+  const packed = spawnSync(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--out', runnerVsix], { cwd: runner, encoding: 'utf8' });
+  if (packed.status !== 0) {
+    count(label, false, `packaging the web suite runner failed:\n${packed.stdout}\n${packed.stderr}`);
+    rmSync(work, { recursive: true, force: true });
+    return;
+  }
+  const resultsFile = join(folder, '.simul', 'scratch', 'web-suite-results.json');
+  let server;
+  try {
+    console.log((await installVsix(vsix, extensionsDir)).trim());
+    console.log((await installVsix(runnerVsix, extensionsDir)).trim());
+    server = await startServer({ folder, extensionsDir, settings: { 'remote.extensionKind': { 'simul.simul': ['ui'] } }, machineSettings });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      /** @type {string[]} */
+      const consoleErrors = [];
+      page.on('console', (/** @type {{ type(): string, text(): string }} */ m) => {
+        if (m.type() === 'error' && /simul/i.test(m.text())) consoleErrors.push(m.text());
+      });
+      await page.goto(server.url([]));
+      // The runner rewrites the file after each test (finished: false) and once more at the end (finished: true).
+      /** @returns {{ finished: boolean, results: { title: string, state: string, durationMs: number, error?: string }[] } | undefined} */
+      const report = () => {
+        try {
+          return JSON.parse(readFileSync(resultsFile, 'utf8'));
+        } catch {
+          return undefined; // not there yet, or being written
+        }
+      };
+      const deadline = Date.now() + 5 * 60_000;
+      while (!report()?.finished && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      const last = report();
+      if (!last?.finished) {
+        const shot = join(results, 'web-suite-timeout.png');
+        await page.screenshot({ path: shot }).catch(() => undefined);
+        const sofar = last ? `${last.results.map((r) => `${r.state} ${r.title}`).join('; ')}; last steps: ${(/** @type {{ progress?: string[] }} */ (last).progress ?? []).slice(-6).join(' / ')}` : 'no results file';
+        count(label, false, `not finished within 5 minutes (so far: ${sofar}); screenshot ${shot}; console errors: ${consoleErrors.join(' | ').slice(0, 2000) || 'none'}`);
+        return;
+      }
+      countResults(label, last);
+    } finally {
+      await browser.close().catch(() => undefined);
+    }
+  } finally {
+    await server?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -349,7 +433,7 @@ try {
     if (built) await webviewTests().catch((err) => count('webview tests', false, String(err?.stack ?? err)));
     else count('webview tests', false, 'not run: the build failed');
   }
-  if (only === 'all' || only === 'vscode' || only === 'journeys' || only === 'suite') {
+  if (only === 'all' || only === 'vscode' || only === 'journeys' || only === 'suite' || only === 'websuite') {
     const packaged = built && (await step('package .vsix', process.execPath, [join(root, 'scripts', 'package.mjs')]));
     if (packaged) {
       heading('real VS Code host');
@@ -358,9 +442,12 @@ try {
       machineSettings['simul.esbuildRegistry'] = registry.url;
       console.log(`Simul's compiler (esbuild-wasm) is served to the test VS Codes from ${registry.url}`);
       stopRegistry = registry.stop;
-      if (only !== 'journeys') await extensionHostSuite().catch((err) => count('extension-host suite', false, String(err?.stack ?? err)));
+      if (only !== 'journeys' && only !== 'websuite') await extensionHostSuite().catch((err) => count('extension-host suite', false, String(err?.stack ?? err)));
       const vsix = readdirSync(join(root, 'out')).find((f) => f.endsWith('.vsix'));
-      if (only === 'suite') {
+      if (vsix && ((only !== 'journeys' && !process.env.SIMUL_SUITE_GREP) || only === 'websuite')) {
+        await webWorkerSuite(join(root, 'out', vsix)).catch((err) => count('web worker suite', false, String(err?.stack ?? err)));
+      }
+      if (only === 'suite' || only === 'websuite') {
         // The extension-host suite alone (with SIMUL_SUITE_GREP: some of it), while writing a test.
       } else if (vsix) {
         await uiJourneys(join(root, 'out', vsix)).catch((err) => count('UI journeys', false, String(err?.stack ?? err)));

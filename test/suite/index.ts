@@ -9,7 +9,7 @@
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
-import { suiteCompilerCache } from './support';
+import { suiteCompilerCache } from './compiler-cache';
 
 export interface SuiteResult {
   title: string;

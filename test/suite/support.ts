@@ -1,7 +1,5 @@
 /** What the extension-host tests share: waiting, the sample workspace, editing and saving real documents. */
 import * as assert from 'node:assert/strict';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 /** Simul's extension id. */
@@ -37,13 +35,4 @@ export async function editAndSave(uri: vscode.Uri, text: string): Promise<void> 
   edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
   assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
   assert.ok(await doc.save(), 'the document was not saved');
-}
-
-/**
- * Where the WorkspaceApps these tests make keep their compiler: one folder for the whole run (the first build
- * downloads esbuild-wasm into it from the registry the test run sets in `simul.esbuildRegistry`), removed by
- * index.ts when the run ends. The extension itself keeps its own in its global storage.
- */
-export function suiteCompilerCache(): vscode.Uri {
-  return vscode.Uri.file(join(tmpdir(), `simul-suite-compiler-${process.pid}`));
 }
