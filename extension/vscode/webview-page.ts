@@ -4,6 +4,8 @@
  * the very same page from a local server, so the renderer is tested under the CSP it ships with.
  */
 
+import { WEBVIEW_CHUNKS, type WebviewChunk } from '../protocol/webview-chunks';
+
 /** Where a Simul webview is shown: an editor panel or the side-panel view. */
 export type WebviewLocation = 'panel' | 'view';
 
@@ -13,8 +15,19 @@ export interface WebviewPageParts {
   readonly cspSource: string;
   /** This load's nonce: only scripts (and styles injected by the toolkit) carrying it apply. */
   readonly nonce: string;
-  /** The webview bundle (out/webview/main.js). */
+  /** The webview's core bundle (out/webview/main.js). */
   readonly scriptUri: string;
+  /**
+   * Where each chunk is (out/webview/toolkit.js, markdown.js): the page reads them from `<meta name="simul-chunk-…">`
+   * to load a chunk a later frame needs.
+   */
+  readonly chunkUris: Readonly<Record<WebviewChunk, string>>;
+  /**
+   * The chunks the page loads at once, after the core bundle (`chunksForKinds` of the kinds the host is about to
+   * draw): only what the first snapshot needs, so that a page of core controls parses no toolkit and no markdown-it.
+   * Default none: the page then loads each chunk when a control first needs it.
+   */
+  readonly chunks?: readonly WebviewChunk[];
   /** Style sheets, in order (codicons, then ours). */
   readonly styleUris: readonly string[];
   readonly location: WebviewLocation;
@@ -63,6 +76,11 @@ function noticeHtml(notice: WebviewNotice): string {
 export function webviewPageHtml(parts: WebviewPageParts): string {
   const { nonce } = parts;
   const styles = parts.styleUris.map((uri) => `<link rel="stylesheet" href="${uri}" nonce="${nonce}">`).join('\n');
+  const chunkMetas = WEBVIEW_CHUNKS.map((c) => `<meta name="simul-chunk-${c}" content="${parts.chunkUris[c]}">`).join('\n');
+  // Classic scripts run in order: main.js first, so the page says `ready` to the host before the chunks are parsed.
+  const chunkScripts = WEBVIEW_CHUNKS.filter((c) => parts.chunks?.includes(c) === true)
+    .map((c) => `\n<script nonce="${nonce}" src="${parts.chunkUris[c]}" data-simul-chunk="${c}"></script>`)
+    .join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -71,12 +89,13 @@ export function webviewPageHtml(parts: WebviewPageParts): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta name="simul-nonce" content="${nonce}">
 <meta property="csp-nonce" content="${nonce}">
+${chunkMetas}
 ${styles}
 <title>${parts.app ? `${escapeHtml(parts.app.title)} — Simul` : 'Simul'}</title>
 </head>
 <body data-location="${parts.location}"${parts.app ? ` data-app="${escapeHtml(parts.app.id)}"` : ''}${parts.app?.session ? ` data-session="${escapeHtml(parts.app.session)}"` : ''}>
 ${parts.notice ? noticeHtml(parts.notice) : ''}<main id="root" aria-busy="true"></main>
-<script nonce="${nonce}" src="${parts.scriptUri}"></script>
+<script nonce="${nonce}" src="${parts.scriptUri}"></script>${chunkScripts}
 </body>
 </html>`;
 }
