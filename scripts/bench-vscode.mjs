@@ -117,6 +117,8 @@ function print(r) {
   row(['command → first paint, p50 of 5 (ms)', st.commandToFirstPaintMs.baseline.p50, st.commandToFirstPaintMs.simul.p50]);
   row(['activation (ms)', '–', st.activationMs]);
   row(['.vsix (KB)', '–', st.vsixKb]);
-  row(['webview bundle (KB, gzip)', '–', `${st.webviewBundleKb} (${st.webviewBundleGzipKb})`]);
+  const w = st.webviewScripts;
+  row(['webview scripts (KB, gzip): core main.js / + toolkit.js / + markdown.js', '–', `${w.main.kb} (${w.main.gzipKb}) / ${w.toolkit.kb} (${w.toolkit.gzipKb}) / ${w.markdown.kb} (${w.markdown.gzipKb})`]);
+  row(['webview scripts the click app loads / all (KB, gzip)', '–', `${st.webviewClickAppKb.kb} (${st.webviewClickAppKb.gzipKb}) / ${st.webviewAllKb.kb} (${st.webviewAllKb.gzipKb})`]);
   row(['extension bundle (KB)', '–', st.extensionBundleKb]);
 }
