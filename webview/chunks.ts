@@ -3,11 +3,12 @@
  * (IIFE) that hands what it provides to `provideChunk`. They meet the core through one global, since each is a
  * separate bundle.
  *
- * The host puts a `<script nonce src>` after main.js for each chunk the first snapshot needs, and a
- * `<meta name="simul-chunk-NAME" content="URI">` for every chunk. A kind that arrives later is loaded by the
- * page: `loadChunk` adds a `<script>` with the page's nonce (from `<meta name="simul-nonce">`), which the CSP
- * allows (`script-src 'nonce-…'`, nothing else). Loading a chunk twice is never needed: a script the host or
- * an earlier call put in the page is waited for instead.
+ * The host puts a `<meta name="simul-chunk-NAME" content="URI">` in the page for every chunk, and a
+ * `<link rel="preload" as="script" nonce>` for each chunk the first snapshot needs (fetched at once, run later).
+ * `loadChunk` runs a chunk when a control needs it: it adds a `<script>` with the page's nonce (from
+ * `<meta name="simul-nonce">`), which the CSP allows (`script-src 'nonce-…'`, nothing else). It runs after the
+ * frame that asked for it is drawn, so the rest of that frame is not held up. A script already in the page (an
+ * earlier call's) is waited for, never added twice.
  */
 
 import type { WebviewChunk } from '../extension/protocol/webview-chunks';

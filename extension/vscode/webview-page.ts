@@ -23,9 +23,10 @@ export interface WebviewPageParts {
    */
   readonly chunkUris: Readonly<Record<WebviewChunk, string>>;
   /**
-   * The chunks the page loads at once, after the core bundle (`chunksForKinds` of the kinds the host is about to
-   * draw): only what the first snapshot needs, so that a page of core controls parses no toolkit and no markdown-it.
-   * Default none: the page then loads each chunk when a control first needs it.
+   * The chunks the first snapshot needs (`chunksForKinds` of the kinds the host is about to draw): the page fetches
+   * them at once (`<link rel="preload">`, with the nonce) and runs each when a control first needs it, after the
+   * snapshot that has it is drawn; a page of core controls fetches and parses no toolkit and no markdown-it.
+   * Default none: the page then fetches each chunk when a control first needs it.
    */
   readonly chunks?: readonly WebviewChunk[];
   /** Style sheets, in order (codicons, then ours). */
@@ -77,9 +78,11 @@ export function webviewPageHtml(parts: WebviewPageParts): string {
   const { nonce } = parts;
   const styles = parts.styleUris.map((uri) => `<link rel="stylesheet" href="${uri}" nonce="${nonce}">`).join('\n');
   const chunkMetas = WEBVIEW_CHUNKS.map((c) => `<meta name="simul-chunk-${c}" content="${parts.chunkUris[c]}">`).join('\n');
-  // Classic scripts run in order: main.js first, so the page says `ready` to the host before the chunks are parsed.
-  const chunkScripts = WEBVIEW_CHUNKS.filter((c) => parts.chunks?.includes(c) === true)
-    .map((c) => `\n<script nonce="${nonce}" src="${parts.chunkUris[c]}" data-simul-chunk="${c}"></script>`)
+  // Preloaded, not <script>: a chunk's script would run right after main.js, and the snapshot that main.js asked
+  // for would wait for it (toolkit.js takes tens of ms to parse and register). The page adds the script when a
+  // control needs it (webview/chunks.ts), and the fetch has been done by then.
+  const chunkPreloads = WEBVIEW_CHUNKS.filter((c) => parts.chunks?.includes(c) === true)
+    .map((c) => `\n<link rel="preload" as="script" href="${parts.chunkUris[c]}" nonce="${nonce}">`)
     .join('');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -89,13 +92,13 @@ export function webviewPageHtml(parts: WebviewPageParts): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta name="simul-nonce" content="${nonce}">
 <meta property="csp-nonce" content="${nonce}">
-${chunkMetas}
+${chunkMetas}${chunkPreloads}
 ${styles}
 <title>${parts.app ? `${escapeHtml(parts.app.title)} — Simul` : 'Simul'}</title>
 </head>
 <body data-location="${parts.location}"${parts.app ? ` data-app="${escapeHtml(parts.app.id)}"` : ''}${parts.app?.session ? ` data-session="${escapeHtml(parts.app.session)}"` : ''}>
 ${parts.notice ? noticeHtml(parts.notice) : ''}<main id="root" aria-busy="true"></main>
-<script nonce="${nonce}" src="${parts.scriptUri}"></script>${chunkScripts}
+<script nonce="${nonce}" src="${parts.scriptUri}"></script>
 </body>
 </html>`;
 }

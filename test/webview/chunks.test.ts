@@ -98,13 +98,19 @@ describe('webview chunks', () => {
     }
   });
 
-  test('a chunk the page HTML loads (the host saw its kind in the first snapshot) is not loaded again', async () => {
+  test('a chunk the host preloads (its kind is in the first snapshot) runs only once the snapshot is drawn, from the preload', async () => {
     const wp = await harness.open({ chunks: ['toolkit'] });
     try {
+      const fetched: string[] = [];
+      wp.page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+      const before = await loaded(wp);
+      assert.deepEqual(before.scripts.map((s) => s.src), ['/out/webview/main.js'], 'the HTML runs only the core bundle');
+      assert.equal(before.toolkitDefined, false, 'toolkit.js has not run before a control needs it');
       await wp.snapshot({ root: 'app', nodes: [node('app', 'column', {}, ['go', 'cb']), node('go', 'button', { label: 'Go' }), node('cb', 'checkbox', { label: 'Check', checked: true })] });
       const state = await loaded(wp);
       assert.deepEqual(state.scripts.map((s) => s.src), ['/out/webview/main.js', '/out/webview/toolkit.js']);
       assert.equal(state.toolkitDefined, true);
+      assert.deepEqual(fetched.filter((p) => p.endsWith('.js')), [], 'toolkit.js came from the preload, not a second fetch');
       assert.equal(await wp.control('cb').locator('vscode-checkbox').evaluate((e) => (e as HTMLElement & { checked: boolean }).checked), true);
       assert.deepEqual(wp.errors, []);
     } finally {

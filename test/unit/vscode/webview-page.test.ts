@@ -13,6 +13,8 @@ const parts: WebviewPageParts = {
 
 const scripts = (html: string): string[] => [...html.matchAll(/<script([^>]*)><\/script>/g)].map((m) => m[1]);
 const srcs = (html: string): string[] => scripts(html).map((a) => /src="([^"]+)"/.exec(a)?.[1] ?? '');
+const preloads = (html: string): { href: string; nonce: string }[] =>
+  [...html.matchAll(/<link rel="preload" as="script" href="([^"]+)" nonce="([^"]+)">/g)].map((m) => ({ href: m[1], nonce: m[2] }));
 
 describe('webview page', () => {
   test('without chunks the page loads only the core bundle, and says where each chunk is', () => {
@@ -23,11 +25,15 @@ describe('webview page', () => {
     assert.match(html, /<meta name="simul-nonce" content="N0nce1234567890abcdef">/);
   });
 
-  test('the chunks the first snapshot needs come after the core bundle, in load order, each with the nonce', () => {
+  test('the chunks the first snapshot needs are preloaded with the nonce, in load order, and not run by the HTML', () => {
     const html = webviewPageHtml({ ...parts, chunks: ['markdown', 'toolkit'] });
-    assert.deepEqual(srcs(html), [parts.scriptUri, parts.chunkUris.toolkit, parts.chunkUris.markdown]);
-    for (const attrs of scripts(html)) assert.ok(attrs.includes(`nonce="${parts.nonce}"`), attrs);
-    assert.deepEqual(srcs(webviewPageHtml({ ...parts, chunks: ['markdown'] })), [parts.scriptUri, parts.chunkUris.markdown]);
+    assert.deepEqual(srcs(html), [parts.scriptUri], 'the only script the HTML runs is the core bundle');
+    assert.deepEqual(preloads(html), [
+      { href: parts.chunkUris.toolkit, nonce: parts.nonce },
+      { href: parts.chunkUris.markdown, nonce: parts.nonce },
+    ]);
+    assert.deepEqual(preloads(webviewPageHtml({ ...parts, chunks: ['markdown'] })), [{ href: parts.chunkUris.markdown, nonce: parts.nonce }]);
+    assert.deepEqual(preloads(webviewPageHtml(parts)), []);
   });
 
   test('the CSP stays strict with chunks: nothing by default, scripts only by nonce', () => {
