@@ -1,7 +1,7 @@
 /**
  * Which script each control kind needs in the webview, besides the core bundle (out/webview/main.js). The host
- * reads it to put only the scripts the first snapshot draws into the page's HTML; the page reads it to load
- * the script of a kind that arrives later. Pure data: no DOM, no `vscode`.
+ * reads it to preload only the scripts the first snapshot's kinds need; the page reads it to run a kind's script
+ * when it first draws one. Pure data: no DOM, no `vscode`.
  *
  * - `toolkit`  (out/webview/toolkit.js): the VS Code webview UI toolkit's custom elements (`vscode-button`, …).
  *              Drawn before it runs, they upgrade in place when it does (the page hides them until then).

@@ -26,8 +26,8 @@ export function createNonce(): string {
  * The page for a Simul webview. Strict CSP (see `webviewCsp`): nothing by default; scripts only with this
  * page's nonce; styles, fonts (codicons) and images only from the extension's own webview resources (and
  * the nonce for styles the toolkit injects; data: and blob: images); every URL passes through `asWebviewUri`.
- * `kinds` are the control kinds the host is about to draw (its tree now): the page gets the scripts they need
- * (toolkit.js, markdown.js) with its core bundle; a kind that comes later is loaded by the page itself.
+ * `kinds` are the control kinds the host is about to draw (its tree now): the page preloads the scripts they need
+ * (toolkit.js, markdown.js) and runs them when it draws those kinds; a kind that comes later is loaded by the page.
  */
 export function renderWebviewHtml(
   webview: vscode.Webview,

@@ -2,7 +2,7 @@
  * The webview's chunks (webview/chunks.ts) in headless Chromium, under the shipped CSP: a page whose controls need
  * only the core bundle loads neither toolkit.js nor markdown.js; a toolkit or markdown control that comes later
  * makes the page load its chunk (a <script> with the page's nonce, once) and is drawn, themed and usable; a chunk
- * the host's HTML already loads is not loaded again.
+ * the host preloads runs only when a control needs it, from the preload.
  */
 
 import assert from 'node:assert/strict';
