@@ -5,7 +5,8 @@
  *   out/extension/*.js      extra Node entry points the extension loads at run time (worker files)
  *   out/extension/browser.js the extension for VS Code's web worker extension host (package.json `browser`): one
  *                           self-contained CommonJS file, `vscode` external; a Node import reaching it fails the build
- *   out/webview/main.js     the webview bundle (browser, IIFE)
+ *   out/webview/main.js     the webview's core bundle (browser, IIFE); toolkit.js and markdown.js beside it, the
+ *                           chunks a page loads only for the control kinds that need them (webview/chunks.ts)
  *   out/webview/codicon.*   the codicon font and its style sheet, copied from @vscode/codicons
  *   out/types/              the `simul` module's type declarations (tsc, tsconfig.types.json) and simul-types.json
  *                           (version and hash): "Simul: New App…" copies them into a workspace for IntelliSense
@@ -157,7 +158,9 @@ if (want('extension')) {
 if (want('webview')) {
   builds.push({
     ...common,
-    entryPoints: { main: 'webview/main.ts' },
+    // Three classic scripts, each self-contained (no ESM splitting: the page's CSP allows scripts only by nonce,
+    // and a nonce does not cover import()): the core, and the chunks a page loads only when it draws their kinds.
+    entryPoints: { main: 'webview/main.ts', toolkit: 'webview/toolkit-chunk.ts', markdown: 'webview/markdown-chunk.ts' },
     outdir: 'out/webview',
     platform: 'browser',
     format: 'iife',

@@ -1,13 +1,12 @@
 /**
- * The webview's entry point: registers the toolkit's elements and starts the app in #root. Everything
- * else is in app.ts (messages), renderer.ts (drawing) and controls/ (one renderer per kind).
+ * The webview's core bundle (out/webview/main.js): starts the app in #root. Everything else is in app.ts
+ * (messages), renderer.ts (drawing) and controls/ (one renderer per kind). The toolkit's elements and markdown-it
+ * are separate scripts (toolkit.js, markdown.js: see chunks.ts), loaded only for pages that draw them.
  */
 
 import { startApp } from './app';
-import { registerToolkit } from './toolkit';
 import { vscodeApi } from './vscode-api';
 
-registerToolkit();
 const root = document.getElementById('root');
 if (root === null) {
   console.error('Simul: the page has no #root element');

@@ -7,7 +7,8 @@
  * - a patch touches only what its applied ops name: `insert`, `remove` and `move` are DOM operations done
  *   in order, `set` and `append` mark a property dirty, and every dirty property is drawn once, from the
  *   tree as the frame left it;
- * - heavy controls (table, chart) paint at most once per animation frame (`scheduler.ts`).
+ * - heavy controls (table, chart) paint at most once per animation frame (`scheduler.ts`);
+ * - a control of a kind that needs a chunk (`chunks.ts`: the toolkit, markdown-it) asks for it when it is created.
  *
  * Every control sits in a wrapper element (`.simul-control`, `data-control-id`, `data-kind`) that carries
  * the common properties: `visible` (hidden), `disabled`, `loading` (aria-busy and a spinner), `error` (a
@@ -28,6 +29,8 @@ import {
 import type { ControlTree } from '../extension/protocol/control-tree';
 import type { ControlNode, PatchOp, ProtocolObject, ProtocolValue, WebviewToHostMessage } from '../extension/protocol/messages';
 import type { LocalEdit, PageModel, PageReceipt } from '../extension/protocol/page-model';
+import { chunkOfKind } from '../extension/protocol/webview-chunks';
+import { loadChunk } from './chunks';
 import { REGISTRY, unknownControl } from './controls';
 import { listSlot } from './controls/slot';
 import type { ChildSlot, Control, ControlContext } from './controls/types';
@@ -257,6 +260,9 @@ class DomRenderer implements Renderer {
       strayBox: undefined,
     };
     for (const [prop, value] of Object.entries(node.props)) this._store(m, prop, value);
+    // Toolkit elements are drawn now and upgrade in place when toolkit.js has run (hidden until then, webview.css);
+    // a markdown control waits for markdown.js itself.
+    if (known && chunkOfKind(node.kind) === 'toolkit') void loadChunk('toolkit');
     let control: Control;
     try {
       control = known ? (REGISTRY[node.kind as ControlKind] as (ctx: ControlContext) => Control)(this._context(m)) : unknownControl(node.id, `unknown control kind '${node.kind}'`);

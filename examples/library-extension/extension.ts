@@ -5,11 +5,13 @@
  * its messages fed to the app's view connection, the panel's visibility and disposal. The extension-host suite runs
  * this very code (test/suite/library.test.ts).
  *
- * Your extension ships Simul's webview bundle next to its own: `out/webview/main.js`, `codicon.css` and
- * `codicon.ttf` (from `npm run build`) and `media/webview.css`; `resources` is the folder that holds them.
+ * Your extension ships Simul's webview bundle next to its own: `out/webview/main.js`, `toolkit.js`, `markdown.js`,
+ * `codicon.css` and `codicon.ttf` (from `npm run build`) and `media/webview.css`; `resources` is the folder that
+ * holds them.
  */
 import * as vscode from 'vscode';
 import { createRuntime, defineApp, mountApp, sleep, state, ui, type AppInstance, type Runtime, type ViewConnection } from '../../extension/simul';
+import { chunksForKinds } from '../../extension/protocol/webview-chunks';
 import { webviewPageHtml } from '../../extension/vscode/webview-page';
 
 /** A small app: a counter whose button runs an async handler, cancelled if the panel closes. */
@@ -72,6 +74,10 @@ export function openCounter(resources: vscode.Uri, log: vscode.LogOutputChannel)
     cspSource: panel.webview.cspSource,
     nonce: nonce(),
     scriptUri: uri(webviewDir, 'main.js'),
+    // The chunks (toolkit, markdown-it) are loaded only for the kinds the page draws: the first snapshot's with the
+    // page, any other when it comes.
+    chunkUris: { toolkit: uri(webviewDir, 'toolkit.js'), markdown: uri(webviewDir, 'markdown.js') },
+    chunks: chunksForKinds(instance.content().nodes.map((n) => n.kind)),
     styleUris: [uri(webviewDir, 'codicon.css'), uri(mediaDir, 'webview.css')],
     location: 'panel',
     app: { id: counterApp.id, title: counterApp.title },

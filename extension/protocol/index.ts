@@ -10,6 +10,7 @@
  * - `page-model.ts`    the webview side: frames in order, acks, resync, event seqs
  * - `outbox.ts`        the host side: coalescing, one frame per tick, ack window, snapshots
  * - `catalogue.ts`     every control kind: properties, defaults, events, the property each edits
+ * - `webview-chunks.ts` which webview script (toolkit, markdown) each control kind needs beyond the core bundle
  */
 
 export * from './messages';
@@ -19,3 +20,4 @@ export * from './echo-guard';
 export * from './page-model';
 export * from './outbox';
 export * from './catalogue';
+export * from './webview-chunks';

@@ -650,7 +650,9 @@ export class AppHost implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview, location: WebviewLocation, session: AppSession): string {
-    return renderWebviewHtml(webview, this.options.extensionUri, location, { id: session.source.id, title: session.instance.title, session: session.key }, session.notice);
+    // The page gets the scripts of the kinds it will draw first (the page loads any other kind's when it comes).
+    const kinds = new Set(session.instance.content().nodes.map((n) => n.kind));
+    return renderWebviewHtml(webview, this.options.extensionUri, location, { id: session.source.id, title: session.instance.title, session: session.key }, session.notice, kinds);
   }
 
   dispose(): void {

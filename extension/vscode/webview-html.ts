@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { chunksForKinds, WEBVIEW_CHUNKS, type WebviewChunk } from '../protocol/webview-chunks';
 import { webviewPageHtml, type WebviewLocation, type WebviewNotice } from './webview-page';
 
 export type { WebviewLocation, WebviewNotice } from './webview-page';
@@ -25,6 +26,8 @@ export function createNonce(): string {
  * The page for a Simul webview. Strict CSP (see `webviewCsp`): nothing by default; scripts only with this
  * page's nonce; styles, fonts (codicons) and images only from the extension's own webview resources (and
  * the nonce for styles the toolkit injects; data: and blob: images); every URL passes through `asWebviewUri`.
+ * `kinds` are the control kinds the host is about to draw (its tree now): the page preloads the scripts they need
+ * (toolkit.js, markdown.js) and runs them when it draws those kinds; a kind that comes later is loaded by the page.
  */
 export function renderWebviewHtml(
   webview: vscode.Webview,
@@ -32,12 +35,15 @@ export function renderWebviewHtml(
   location: WebviewLocation,
   app?: { readonly id: string; readonly title: string; readonly session?: string },
   notice?: WebviewNotice,
+  kinds: Iterable<string> = [],
 ): string {
   const uri = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   return webviewPageHtml({
     cspSource: webview.cspSource,
     nonce: createNonce(),
     scriptUri: uri('out', 'webview', 'main.js'),
+    chunkUris: Object.fromEntries(WEBVIEW_CHUNKS.map((c) => [c, uri('out', 'webview', `${c}.js`)])) as Record<WebviewChunk, string>,
+    chunks: chunksForKinds(kinds),
     styleUris: [uri('out', 'webview', 'codicon.css'), uri('media', 'webview.css')],
     location,
     app,

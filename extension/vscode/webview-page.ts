@@ -4,6 +4,8 @@
  * the very same page from a local server, so the renderer is tested under the CSP it ships with.
  */
 
+import { WEBVIEW_CHUNKS, type WebviewChunk } from '../protocol/webview-chunks';
+
 /** Where a Simul webview is shown: an editor panel or the side-panel view. */
 export type WebviewLocation = 'panel' | 'view';
 
@@ -13,8 +15,20 @@ export interface WebviewPageParts {
   readonly cspSource: string;
   /** This load's nonce: only scripts (and styles injected by the toolkit) carrying it apply. */
   readonly nonce: string;
-  /** The webview bundle (out/webview/main.js). */
+  /** The webview's core bundle (out/webview/main.js). */
   readonly scriptUri: string;
+  /**
+   * Where each chunk is (out/webview/toolkit.js, markdown.js): the page reads them from `<meta name="simul-chunk-…">`
+   * to load a chunk a later frame needs.
+   */
+  readonly chunkUris: Readonly<Record<WebviewChunk, string>>;
+  /**
+   * The chunks the first snapshot needs (`chunksForKinds` of the kinds the host is about to draw): the page fetches
+   * them at once (`<link rel="preload">`, with the nonce) and runs each when a control first needs it, after the
+   * snapshot that has it is drawn; a page of core controls fetches and parses no toolkit and no markdown-it.
+   * Default none: the page then fetches each chunk when a control first needs it.
+   */
+  readonly chunks?: readonly WebviewChunk[];
   /** Style sheets, in order (codicons, then ours). */
   readonly styleUris: readonly string[];
   readonly location: WebviewLocation;
@@ -63,6 +77,13 @@ function noticeHtml(notice: WebviewNotice): string {
 export function webviewPageHtml(parts: WebviewPageParts): string {
   const { nonce } = parts;
   const styles = parts.styleUris.map((uri) => `<link rel="stylesheet" href="${uri}" nonce="${nonce}">`).join('\n');
+  const chunkMetas = WEBVIEW_CHUNKS.map((c) => `<meta name="simul-chunk-${c}" content="${parts.chunkUris[c]}">`).join('\n');
+  // Preloaded, not <script>: a chunk's script would run right after main.js, and the snapshot that main.js asked
+  // for would wait for it (toolkit.js takes tens of ms to parse and register). The page adds the script when a
+  // control needs it (webview/chunks.ts), and the fetch has been done by then.
+  const chunkPreloads = WEBVIEW_CHUNKS.filter((c) => parts.chunks?.includes(c) === true)
+    .map((c) => `\n<link rel="preload" as="script" href="${parts.chunkUris[c]}" nonce="${nonce}">`)
+    .join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -71,6 +92,7 @@ export function webviewPageHtml(parts: WebviewPageParts): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta name="simul-nonce" content="${nonce}">
 <meta property="csp-nonce" content="${nonce}">
+${chunkMetas}${chunkPreloads}
 ${styles}
 <title>${parts.app ? `${escapeHtml(parts.app.title)} — Simul` : 'Simul'}</title>
 </head>

@@ -62,7 +62,14 @@ suite('Simul in the extension host', () => {
     const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
     assert.ok(scripts.length > 0);
     for (const attrs of scripts) assert.ok(attrs.includes(`nonce="${nonce}"`), `script without the nonce: ${attrs}`);
-    const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    // The HTML runs only the core bundle. The app's buttons need the toolkit: the host preloads toolkit.js (with the
+    // nonce); the app has no markdown control, so markdown.js is not fetched.
+    const srcs = scripts.map((attrs) => /src="([^"]+)"/.exec(attrs)?.[1]?.replace(/^.*\/out\/webview\//, ''));
+    assert.deepEqual(srcs, ['main.js']);
+    const preloads = [...html.matchAll(/<link rel="preload" as="script" href="([^"]+)" nonce="([^"]+)">/g)];
+    assert.deepEqual(preloads.map((m) => [m[1].replace(/^.*\/out\/webview\//, ''), m[2]]), [['toolkit.js', nonce]]);
+    const urls = [...html.matchAll(/(?:src|href|name="simul-chunk-[a-z]+" content)="([^"]+)"/g)].map((m) => m[1]);
+    assert.equal(urls.filter((u) => /\/out\/webview\/(toolkit|markdown)\.js$/.test(u)).length, 3, 'the page knows where both chunks are');
     for (const u of urls) {
       assert.ok(u.startsWith(panel.webview.asWebviewUri(ext.extensionUri).toString()), `resource not from the extension: ${u}`);
     }

@@ -26,6 +26,7 @@ import type {
   WebviewToHostMessage,
 } from '../../extension/protocol/messages';
 import { PROTOCOL_VERSION } from '../../extension/protocol/messages';
+import { WEBVIEW_CHUNKS, type WebviewChunk } from '../../extension/protocol/webview-chunks';
 import { webviewPageHtml } from '../../extension/vscode/webview-page';
 
 /** The repository root (tests run from out/test/webview/). */
@@ -57,11 +58,13 @@ export const TINY_PNG = Uint8Array.from(
 );
 
 /** The served page: the shipped template, with this server as the webview's resource origin. */
-function pageHtml(origin: string, location: 'panel' | 'view'): string {
+function pageHtml(origin: string, location: 'panel' | 'view', chunks: readonly WebviewChunk[]): string {
   return webviewPageHtml({
     cspSource: origin,
     nonce: `test${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`,
     scriptUri: `${origin}/out/webview/main.js`,
+    chunkUris: Object.fromEntries(WEBVIEW_CHUNKS.map((c) => [c, `${origin}/out/webview/${c}.js`])) as Record<WebviewChunk, string>,
+    chunks,
     styleUris: [`${origin}/out/webview/codicon.css`, `${origin}/media/webview.css`],
     location,
   });
@@ -73,7 +76,8 @@ async function startServer(): Promise<{ server: Server; origin: string }> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/' || url.pathname === '/view') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(pageHtml(origin, url.pathname === '/view' ? 'view' : 'panel'));
+      const chunks = (url.searchParams.get('chunks') ?? '').split(',').filter((c): c is WebviewChunk => (WEBVIEW_CHUNKS as readonly string[]).includes(c));
+      res.end(pageHtml(origin, url.pathname === '/view' ? 'view' : 'panel', chunks));
       return;
     }
     if (url.pathname === '/favicon.ico') {
@@ -123,8 +127,12 @@ export class Harness {
     return new Harness(browser, server, origin);
   }
 
-  /** A fresh page with the webview loaded in `theme`, its `ready` received. */
-  async open(options: { theme?: ThemeName; width?: number; height?: number; location?: 'panel' | 'view' } = {}): Promise<WebviewPage> {
+  /**
+   * A fresh page with the webview loaded in `theme`, its `ready` received. `chunks` are the scripts the page's HTML
+   * loads after main.js, as the host includes them for the kinds of its first snapshot (default none: the page
+   * loads each chunk when a control needs it).
+   */
+  async open(options: { theme?: ThemeName; width?: number; height?: number; location?: 'panel' | 'view'; chunks?: readonly WebviewChunk[] } = {}): Promise<WebviewPage> {
     const page = await this.browser.newPage({ viewport: { width: options.width ?? 900, height: options.height ?? 800 } });
     const errors: string[] = [];
     const logs: string[] = [];
@@ -134,7 +142,7 @@ export class Harness {
     });
     page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
     await page.addInitScript(installStubs, { themes: THEMES, initial: options.theme ?? 'dark' });
-    await page.goto(`${this.origin}/${options.location === 'view' ? 'view' : ''}`);
+    await page.goto(`${this.origin}/${options.location === 'view' ? 'view' : ''}${options.chunks?.length ? `?chunks=${options.chunks.join(',')}` : ''}`);
     const wp = new WebviewPage(page, errors, logs);
     await wp.readyMessage();
     return wp;
@@ -316,10 +324,25 @@ export class WebviewPage {
     await this.patch([{ op: 'set', id, prop, value: value as PatchOp extends { value: infer V } ? V : never }], echoSeq);
   }
 
-  /** Waits for the ack of `frame`, then for two animation frames (heavy controls paint in one). */
+  /**
+   * Waits for the ack of `frame`, then until every chunk script in the page has run (a frame may have asked for
+   * one: see `chunkScripts`), then for two animation frames (heavy controls paint in one).
+   */
   async acked(frame: number): Promise<void> {
     await until(async () => (await this.posted()).some((m) => m.type === 'ack' && m.frame >= frame), `the page acknowledged frame ${frame}`);
+    await until(async () => (await this.chunkScripts()).every((c) => c.ran), 'every chunk script in the page has run');
     await this.nextFrame();
+  }
+
+  /** The chunk scripts in the page (put there by the HTML or by the page itself), and whether each has run. */
+  async chunkScripts(): Promise<{ name: string; src: string; ran: boolean }[]> {
+    return this.page.evaluate(() => {
+      const provided = (window as unknown as { __simulChunks?: { provided: Record<string, unknown> } }).__simulChunks?.provided ?? {};
+      return [...document.querySelectorAll<HTMLScriptElement>('script[data-simul-chunk]')].map((s) => {
+        const name = s.dataset.simulChunk ?? '';
+        return { name, src: s.src, ran: provided[name] !== undefined };
+      });
+    });
   }
 
   async nextFrame(): Promise<void> {

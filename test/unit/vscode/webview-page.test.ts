@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { webviewCsp, webviewPageHtml, type WebviewPageParts } from '../../../extension/vscode/webview-page';
+
+const parts: WebviewPageParts = {
+  cspSource: 'https://res.example',
+  nonce: 'N0nce1234567890abcdef',
+  scriptUri: 'https://res.example/out/webview/main.js',
+  chunkUris: { toolkit: 'https://res.example/out/webview/toolkit.js', markdown: 'https://res.example/out/webview/markdown.js' },
+  styleUris: ['https://res.example/out/webview/codicon.css', 'https://res.example/media/webview.css'],
+  location: 'panel',
+};
+
+const scripts = (html: string): string[] => [...html.matchAll(/<script([^>]*)><\/script>/g)].map((m) => m[1]);
+const srcs = (html: string): string[] => scripts(html).map((a) => /src="([^"]+)"/.exec(a)?.[1] ?? '');
+const preloads = (html: string): { href: string; nonce: string }[] =>
+  [...html.matchAll(/<link rel="preload" as="script" href="([^"]+)" nonce="([^"]+)">/g)].map((m) => ({ href: m[1], nonce: m[2] }));
+
+describe('webview page', () => {
+  test('without chunks the page loads only the core bundle, and says where each chunk is', () => {
+    const html = webviewPageHtml(parts);
+    assert.deepEqual(srcs(html), [parts.scriptUri]);
+    assert.match(html, /<meta name="simul-chunk-toolkit" content="https:\/\/res\.example\/out\/webview\/toolkit\.js">/);
+    assert.match(html, /<meta name="simul-chunk-markdown" content="https:\/\/res\.example\/out\/webview\/markdown\.js">/);
+    assert.match(html, /<meta name="simul-nonce" content="N0nce1234567890abcdef">/);
+  });
+
+  test('the chunks the first snapshot needs are preloaded with the nonce, in load order, and not run by the HTML', () => {
+    const html = webviewPageHtml({ ...parts, chunks: ['markdown', 'toolkit'] });
+    assert.deepEqual(srcs(html), [parts.scriptUri], 'the only script the HTML runs is the core bundle');
+    assert.deepEqual(preloads(html), [
+      { href: parts.chunkUris.toolkit, nonce: parts.nonce },
+      { href: parts.chunkUris.markdown, nonce: parts.nonce },
+    ]);
+    assert.deepEqual(preloads(webviewPageHtml({ ...parts, chunks: ['markdown'] })), [{ href: parts.chunkUris.markdown, nonce: parts.nonce }]);
+    assert.deepEqual(preloads(webviewPageHtml(parts)), []);
+  });
+
+  test('the CSP stays strict with chunks: nothing by default, scripts only by nonce', () => {
+    const csp = webviewCsp(parts.cspSource, parts.nonce);
+    assert.equal(csp.split('; ').find((d) => d.startsWith('script-src')), `script-src 'nonce-${parts.nonce}'`);
+    assert.match(csp, /^default-src 'none'/);
+    assert.doesNotMatch(csp, /strict-dynamic|unsafe-/);
+    const html = webviewPageHtml({ ...parts, chunks: ['toolkit', 'markdown'] });
+    assert.ok(html.includes(`content="${csp}"`));
+  });
+});
