@@ -8,7 +8,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { control, findWebviewFrame, type Journey, openApp, runCommand, until } from './workbench';
+import { control, findWebviewFrame, type Journey, openApp, reloadWindow, runCommand, until } from './workbench';
 
 /** What the Output panel shows now (VS Code draws spaces as no-break spaces). */
 async function outputText(page: Page): Promise<string> {
@@ -184,4 +184,18 @@ const workspaceApp: Journey = {
   },
 };
 
-export const journeys: Journey[] = [inTheWorker, nodeOnlySample, workspaceApp];
+const nextSession: Journey = {
+  name: 'web worker host: after a window reload the workspace app builds with the esbuild-wasm kept in global storage, not downloaded again',
+  async run({ page, log }) {
+    await reloadWindow(page);
+    await openApp(page, 'hello.app.ts');
+    await until(async () => (await greeting(page)).includes('Howdy, Simul #000'), 'the app runs again in the new session (the saved greet.ts)', 180_000);
+    const lines = await logLines(page, 'esbuild', /esbuild \(web worker host\): the first build took/, "the new session's log has the compiler's start and first build");
+    for (const line of lines) log(line.trim());
+    assert.ok(lines.some((l) => /esbuild-wasm [\d.]+: read from vscode-remote:.*esbuild-wasm-[\d.]+-web in \d+ ms/.test(l)), `read from global storage: ${lines.join(' | ')}`);
+    assert.ok(!lines.some((l) => /downloading esbuild-wasm/.test(l)), `not downloaded again: ${lines.join(' | ')}`);
+    await runCommand(page, 'View: Close All Editors');
+  },
+};
+
+export const journeys: Journey[] = [inTheWorker, nodeOnlySample, workspaceApp, nextSession];
