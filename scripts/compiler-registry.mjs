@@ -4,7 +4,8 @@
  * Simul downloads on its first workspace-app build (extension/workspace/compiler.ts), at the registry's own path
  * (`/esbuild-wasm/-/esbuild-wasm-<version>.tgz`), so those runs exercise the real download — HTTP, the integrity
  * check, unpacking — without depending on the internet. Point Simul at it with the setting
- * `simul.esbuildRegistry: <url>`.
+ * `simul.esbuildRegistry: <url>`. It sends CORS headers (`Access-Control-Allow-Origin: *`), which the web worker
+ * extension host's cross-origin download needs.
  *
  * The tarball is the registry's own, fetched by `npm pack esbuild-wasm@<pinned version>` (from npm's cache when
  * `npm ci` already put it there) and checked here against the integrity pinned in package.json, as Simul will.
@@ -41,14 +42,21 @@ export async function startCompilerRegistry() {
   const integrity = `sha512-${createHash('sha512').update(tarball).digest('base64')}`;
   if (integrity !== pin.integrity) throw new Error(`npm pack gave esbuild-wasm@${pin.version} with integrity ${integrity}, but package.json pins ${pin.integrity}`);
   let requests = 0;
+  // CORS: in VS Code's web worker extension host the download is a cross-origin fetch from the browser (the
+  // workbench's origin is not the registry's), which the browser allows only with these headers.
+  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET', 'access-control-allow-headers': '*' };
   const server = createServer((req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, cors).end();
+      return;
+    }
     if (req.method === 'GET' && req.url === `/esbuild-wasm/-/${name}`) {
       requests++;
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': tarball.length });
+      res.writeHead(200, { ...cors, 'content-type': 'application/octet-stream', 'content-length': tarball.length });
       res.end(tarball);
       return;
     }
-    res.writeHead(404).end();
+    res.writeHead(404, cors).end();
   });
   await new Promise((/** @type {(v?: unknown) => void} */ resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

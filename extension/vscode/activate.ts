@@ -16,7 +16,7 @@ import { ErrorReporter, type ReportedError } from './error-reporter';
 import { type HostKind, type HostServices, isUnavailable, NEEDS_NODE_HOST, type WorkspaceAppsSetup } from './host-services';
 import * as SIMUL_MODULE from '../simul';
 import { TASK_MONITOR_ID, taskMonitorSource } from './task-monitor-source';
-import type { WorkspaceApps } from './workspace-apps';
+import type { WorkspaceAppsBase as WorkspaceApps } from './workspace-apps-core';
 
 export { APP_PANEL_TYPE, SIDE_VIEW_ID } from './app-host';
 
@@ -41,7 +41,7 @@ export interface SimulApiBase {
   readonly version: string;
   /**
    * Where Simul runs: `node` (desktop, remote, code-server) or `web` (VS Code's web worker extension host: no
-   * workspace apps, no worker threads, no stall watchdog; samples that need Node are listed but do not run).
+   * worker threads, no stall watchdog; samples that need Node are listed but do not run).
    */
   readonly hostKind: HostKind;
   /**
@@ -93,7 +93,8 @@ export interface SimulApiBase {
   readonly withToken: typeof withToken;
   /**
    * The workspace's own apps (`*.app.ts` in `simul.appsFolder`): find, build, load and watch them. esbuild is
-   * loaded on the first build, not before. Undefined in the web extension host, which cannot build them.
+   * loaded on the first build, not before. In both extension hosts (the web worker host builds them with
+   * esbuild-wasm's browser API over `vscode.workspace.fs`); undefined only where a host cannot.
    */
   readonly workspaceApps: WorkspaceApps | undefined;
 }

@@ -4,7 +4,7 @@ import type { AppHost, AppSession, AppSource } from './app-host';
 import type { ErrorReporter } from './error-reporter';
 import { isUnavailable, type Unavailable } from './host-services';
 import { TASK_MONITOR_ID } from './task-monitor-source';
-import type { WorkspaceApps } from './workspace-apps';
+import type { WorkspaceAppsBase as WorkspaceApps } from './workspace-apps-core';
 import type { WorkspaceAppHost } from './workspace-host';
 
 /** What the commands work on. */

@@ -12,7 +12,7 @@ import type { DisposableStore } from '../runtime';
 import type { NodeOnlySampleEntry, Sample } from '../samples/catalogue';
 import type { AppHost } from './app-host';
 import type { ErrorReporter } from './error-reporter';
-import type { WorkspaceApps } from './workspace-apps';
+import type { WorkspaceAppsBase as WorkspaceApps } from './workspace-apps-core';
 import type { WorkspaceAppHost } from './workspace-host';
 
 /** Which extension host Simul runs in: Node (desktop, remote, code-server) or VS Code's web worker host. */

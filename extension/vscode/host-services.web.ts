@@ -1,9 +1,10 @@
 /**
  * The services of VS Code's web worker extension host (vscode.dev, or the browser side of a remote when Simul is
- * moved there with `remote.extensionKind`): a web worker with no Node. What needs Node is listed and says why,
- * rather than failing when it starts:
- * - workspace apps: built with esbuild-wasm (downloaded on first use) as a Node child process, from files on disk, and loaded
- *   with `node:vm`;
+ * moved there with `remote.extensionKind`): a web worker with no Node.
+ * - Workspace apps work: built with esbuild-wasm's browser API (downloaded on first use with `fetch`, its
+ *   WebAssembly run in a nested Worker where the host allows one), every file read through `vscode.workspace.fs`,
+ *   loaded with `new Function` (./workspace-apps.web.ts).
+ * What needs Node is listed and says why, rather than failing when it starts:
  * - debug mode's stall watchdog: a worker thread with `node:inspector`;
  * - the Task Monitor's event-loop delay chart: `perf_hooks.monitorEventLoopDelay`;
  * - the samples that run local servers (./samples/catalogue.ts says which, and why);
@@ -12,11 +13,11 @@
  */
 import type { AppDefinition } from '../app';
 import { isNodeOnly, SAMPLE_CATALOGUE } from '../samples/catalogue';
-import { type HostServices, NEEDS_NODE_HOST } from './host-services';
+import type { HostServices } from './host-services';
+import { WorkspaceAppsBase } from './workspace-apps-core';
+import { webWorkspaceAppsPlatform } from './workspace-apps.web';
+import { WorkspaceAppHost } from './workspace-host';
 
-/** Why the web extension host has no workspace apps. */
-export const WORKSPACE_APPS_NEED_NODE =
-  `they are built from their files on disk with the esbuild-wasm Simul downloads, run as a Node child process, and loaded with node:vm; this web worker has no Node (Simul ${NEEDS_NODE_HOST} for them)`;
 /** Why the web extension host has no stall watchdog. */
 export const STALL_WATCHDOG_NEEDS_NODE = 'it watches the event loop from a worker thread with node:inspector, and this web worker has neither';
 /** Why the web extension host has no event-loop delay chart. */
@@ -34,6 +35,16 @@ export function webHostServices(): HostServices {
     }),
     stallWatchdog: () => ({ unavailable: STALL_WATCHDOG_NEEDS_NODE }),
     createLoopDelay: () => ({ unavailable: LOOP_DELAY_NEEDS_NODE }),
-    workspaceApps: { unavailable: WORKSPACE_APPS_NEED_NODE },
+    workspaceApps: {
+      createApps: ({ context, reg, log, reporter }) =>
+        reg.add(
+          new WorkspaceAppsBase({
+            platform: webWorkspaceAppsPlatform({ extensionUri: context.extensionUri, compilerCache: context.globalStorageUri, log }),
+            log,
+            reporter,
+          }),
+        ),
+      createHost: ({ context, log, reporter, simul }, host, apps) => new WorkspaceAppHost({ host, apps, simul, extensionUri: context.extensionUri, log, reporter }),
+    },
   };
 }

@@ -5,7 +5,7 @@
 import type * as vscode from 'vscode';
 import { activateSimul, type SimulApiBase } from './activate';
 import { nodeHostServices } from './host-services.node';
-import type { WorkspaceApps } from './workspace-apps';
+import { WorkspaceApps } from './workspace-apps';
 
 export { APP_PANEL_TYPE, SIDE_VIEW_ID } from './app-host';
 export { type AppSessionInfo, deactivate, liveRegistrationCount, type SimulApiBase } from './activate';
@@ -18,6 +18,6 @@ export interface SimulApi extends SimulApiBase {
 export function activate(context: vscode.ExtensionContext): SimulApi {
   const api = activateSimul(context, nodeHostServices());
   const { workspaceApps } = api;
-  if (!workspaceApps) throw new Error('Simul: the Node extension host set up no workspace apps');
+  if (!(workspaceApps instanceof WorkspaceApps)) throw new Error('Simul: the Node extension host set up no workspace apps');
   return { ...api, workspaceApps };
 }

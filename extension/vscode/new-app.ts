@@ -6,11 +6,18 @@
  * Simul only ever replaces or updates what it made: a `.simul/types/` holding its `simul-types.json` marker, a
  * `tsconfig.json` whose first line says Simul made it. See docs/workspace-apps.md.
  */
-import { join, posix, relative, sep } from 'node:path';
+import type { PathOps } from '../workspace/paths';
 import * as vscode from 'vscode';
 
 /** Where the declarations go, relative to the workspace folder. */
-export const TYPES_FOLDER = join('.simul', 'types');
+export const TYPES_FOLDER = '.simul/types';
+
+/** How this host names files (./workspace-apps-core.ts `WorkspaceAppsPlatform`): native paths in Node, `Uri.path` on the web. */
+export interface FilePaths {
+  readonly paths: PathOps;
+  pathOf(uri: vscode.Uri): string;
+  uriOf(path: string): vscode.Uri;
+}
 /** The file that marks a types folder as Simul's, with the version and hash of what it holds (scripts/build.mjs writes it). */
 export const TYPES_MARKER = 'simul-types.json';
 /** The first line of a tsconfig.json Simul wrote. */
@@ -86,8 +93,8 @@ function quote(text: string): string {
 }
 
 /** The apps folder's tsconfig.json: the editor's settings for apps, with `simul` mapped to the declarations. */
-export function appsTsconfig(appsFolder: string, typesFolder: string): string {
-  let target = relative(appsFolder, join(typesFolder, 'simul')).split(sep).join(posix.sep);
+export function appsTsconfig(appsFolder: string, typesFolder: string, paths: PathOps): string {
+  let target = paths.relative(appsFolder, paths.join(typesFolder, 'simul')).split(paths.sep).join('/');
   if (!target.startsWith('.')) target = `./${target}`;
   const config = {
     compilerOptions: {
@@ -140,7 +147,7 @@ export async function installTypes(extensionUri: vscode.Uri, workspaceFolder: vs
   const shipped = vscode.Uri.joinPath(extensionUri, 'out', 'types');
   const shippedMarker = await readMarker(vscode.Uri.joinPath(shipped, TYPES_MARKER));
   if (!shippedMarker) return 'not shipped';
-  const target = vscode.Uri.joinPath(workspaceFolder, ...TYPES_FOLDER.split(sep));
+  const target = vscode.Uri.joinPath(workspaceFolder, ...TYPES_FOLDER.split('/'));
   const present = await exists(target);
   if (!present && options.onlyUpdate) return 'current';
   if (present) {
@@ -158,9 +165,9 @@ export async function installTypes(extensionUri: vscode.Uri, workspaceFolder: vs
 export type TsconfigOutcome = 'created' | 'updated' | 'current' | 'not ours';
 
 /** Writes the apps folder's tsconfig.json, unless one is there that Simul did not write. */
-export async function writeTsconfig(appsFolder: string, typesFolder: string): Promise<TsconfigOutcome> {
-  const uri = vscode.Uri.file(join(appsFolder, 'tsconfig.json'));
-  const text = appsTsconfig(appsFolder, typesFolder);
+export async function writeTsconfig(appsFolder: string, typesFolder: string, files: FilePaths): Promise<TsconfigOutcome> {
+  const uri = files.uriOf(files.paths.join(appsFolder, 'tsconfig.json'));
+  const text = appsTsconfig(appsFolder, typesFolder, files.paths);
   let before: string | undefined;
   try {
     before = new TextDecoder().decode(await fs.readFile(uri));
@@ -174,6 +181,6 @@ export async function writeTsconfig(appsFolder: string, typesFolder: string): Pr
 }
 
 /** The workspace folder's types folder (absolute). */
-export function typesFolderOf(workspaceFolder: vscode.Uri): string {
-  return join(workspaceFolder.fsPath, TYPES_FOLDER);
+export function typesFolderOf(workspaceFolder: vscode.Uri, files: FilePaths): string {
+  return files.paths.join(files.pathOf(workspaceFolder), ...TYPES_FOLDER.split('/'));
 }

@@ -4,17 +4,21 @@
  * the running instance is replaced by one of the new code, keeping what `HotState` keeps), refused with a reason
  * in an untrusted workspace. Also "Simul: New App…". See docs/workspace-apps.md.
  *
- * Activation only lists files: nothing is built, and esbuild is not loaded, before an app is opened.
+ * Activation only lists files: nothing is built, and esbuild is not loaded, before an app is opened. The same in
+ * every extension host: files are named the way the host's {@link WorkspaceAppsPlatform} names them (native paths in
+ * Node, `Uri.path` in the web worker host), so this module stays free of Node.
  */
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { type AppDefinition, defineApp } from '../app';
 import { Delayer } from '../runtime';
-import { type AppBuildResult, type AppBuildSuccess, appsFolderPath, type LoadedApp } from '../workspace';
+import type { AppBuildResult, AppBuildSuccess } from '../workspace/build';
+import { appsFolderPath } from '../workspace/discover';
+import type { LoadedApp } from '../workspace/evaluate';
+import { baseName as basename } from '../workspace/paths';
 import type { AppHost, AppSession, AppSource } from './app-host';
 import { type ErrorReporter, markShown } from './error-reporter';
 import { appNameProblem, appTemplate, installTypes, titleOf, typesFolderOf, writeTsconfig } from './new-app';
-import type { WorkspaceAppWatcher, WorkspaceApps } from './workspace-apps';
+import type { WorkspaceAppWatcher, WorkspaceAppsBase as WorkspaceApps, WorkspaceAppsPlatform } from './workspace-apps-core';
 
 /** How long a watcher nothing holds is kept before it is released, in ms. */
 const RELEASE_DELAY_MS = 1000;
@@ -87,7 +91,7 @@ class WorkspaceEntry {
   ) {}
 
   get name(): string {
-    return basename(this.uri.fsPath);
+    return basename(this.uri.path);
   }
 }
 
@@ -133,16 +137,22 @@ export class WorkspaceAppHost implements vscode.Disposable {
    */
   private watchAppsFolders(changed: () => void): void {
     for (const w of this.folderWatchers.splice(0)) w.dispose();
+    const p = this.platform;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      if (folder.uri.scheme !== 'file') continue;
-      const appsFolder = appsFolderPath(folder.uri.fsPath, vscode.workspace.getConfiguration('simul', folder.uri).get<string>('appsFolder'));
-      const inside = relative(folder.uri.fsPath, appsFolder);
-      const pattern = inside && !inside.startsWith('..') && !isAbsolute(inside)
-        ? new vscode.RelativePattern(folder, `${inside.split(sep).join('/')}/**`)
-        : new vscode.RelativePattern(vscode.Uri.file(appsFolder), '**');
+      if (!p.handles(folder.uri)) continue;
+      const appsFolder = appsFolderPath(p.pathOf(folder.uri), vscode.workspace.getConfiguration('simul', folder.uri).get<string>('appsFolder'), p.paths);
+      const inside = p.paths.relative(p.pathOf(folder.uri), appsFolder);
+      const pattern = inside && !inside.startsWith('..') && !p.paths.isAbsolute(inside)
+        ? new vscode.RelativePattern(folder, `${inside.split(p.paths.sep).join('/')}/**`)
+        : new vscode.RelativePattern(p.uriOf(appsFolder), '**');
       const watcher = vscode.workspace.createFileSystemWatcher(pattern, false, true, false);
       this.folderWatchers.push(watcher, watcher.onDidCreate(changed), watcher.onDidDelete(changed));
     }
+  }
+
+  /** How this host names files. */
+  private get platform(): WorkspaceAppsPlatform {
+    return this.options.apps.platform;
   }
 
   /** The workspace apps registered now. */
@@ -170,7 +180,7 @@ export class WorkspaceAppHost implements vscode.Disposable {
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
     const found = new Map(files.map((uri) => [`${WORKSPACE_APP_PREFIX}${vscode.workspace.asRelativePath(uri, multiRoot)}`, uri]));
     for (const [id, entry] of this.entries) {
-      if (found.get(id)?.fsPath === entry.uri.fsPath) continue;
+      if (found.get(id)?.toString() === entry.uri.toString()) continue;
       entry.registration?.dispose();
       entry.registration = undefined;
       this.entries.delete(id);
@@ -194,7 +204,7 @@ export class WorkspaceAppHost implements vscode.Disposable {
 
   private makeEntry(id: string, uri: vscode.Uri): WorkspaceEntry {
     const path = id.slice(WORKSPACE_APP_PREFIX.length);
-    const name = basename(uri.fsPath).replace(/\.app\.(ts|js)$/, '');
+    const name = basename(uri.path).replace(/\.app\.(ts|js)$/, '');
     const source: AppSource = {
       id,
       title: name,
@@ -293,7 +303,7 @@ export class WorkspaceAppHost implements vscode.Disposable {
       const more = result.errors.length > 1 ? ` (and ${result.errors.length - 1} more)` : '';
       const notice = {
         title: `The last save of ${entry.name} did not build`,
-        message: `${vscode.workspace.asRelativePath(first.file)}:${first.line}:${first.column}: ${first.text}${more}\nThe app below still runs the previous build. The errors are in the Problems panel.`,
+        message: `${vscode.workspace.asRelativePath(this.platform.uriOf(first.file))}:${first.line}:${first.column}: ${first.text}${more}\nThe app below still runs the previous build. The errors are in the Problems panel.`,
       };
       for (const session of sessions) host.setNotice(session, notice);
       return;
@@ -378,7 +388,8 @@ export class WorkspaceAppHost implements vscode.Disposable {
       );
       throw markShown(new Error(message));
     }
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+    const p = this.platform;
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => p.handles(f.uri));
     if (folders.length === 0) {
       throw markShownWithMessage('Simul: open a folder first. A workspace app is a file in it (in the folder of the simul.appsFolder setting).');
     }
@@ -387,8 +398,8 @@ export class WorkspaceAppHost implements vscode.Disposable {
       folder = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'The workspace folder the new app goes in' });
       if (!folder) return undefined;
     }
-    const appsFolder = appsFolderPath(folder.uri.fsPath, vscode.workspace.getConfiguration('simul', folder.uri).get<string>('appsFolder'));
-    const fileOf = (n: string): vscode.Uri => vscode.Uri.file(join(appsFolder, `${n}.app.ts`));
+    const appsFolder = appsFolderPath(p.pathOf(folder.uri), vscode.workspace.getConfiguration('simul', folder.uri).get<string>('appsFolder'), p.paths);
+    const fileOf = (n: string): vscode.Uri => p.uriOf(p.paths.join(appsFolder, `${n}.app.ts`));
     const taken = async (n: string): Promise<boolean> => {
       try {
         await vscode.workspace.fs.stat(fileOf(n));
@@ -404,7 +415,7 @@ export class WorkspaceAppHost implements vscode.Disposable {
       for (let n = 2; (await taken(suggestion)) && n < 100; n++) suggestion = `my-app-${n}`;
       name = await vscode.window.showInputBox({
         title: 'Simul: New App',
-        prompt: `The app's name: its file is ${vscode.workspace.asRelativePath(vscode.Uri.file(appsFolder))}/<name>.app.ts`,
+        prompt: `The app's name: its file is ${vscode.workspace.asRelativePath(p.uriOf(appsFolder))}/<name>.app.ts`,
         value: suggestion,
         validateInput: problem,
       });
@@ -414,13 +425,13 @@ export class WorkspaceAppHost implements vscode.Disposable {
       if (why) throw markShownWithMessage(`Simul: cannot create the app '${name}': ${why}`);
     }
     const file = fileOf(name);
-    await vscode.workspace.fs.createDirectory(vscode.Uri.file(appsFolder));
+    await vscode.workspace.fs.createDirectory(p.uriOf(appsFolder));
     await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(appTemplate(name, titleOf(name))));
-    log.info(`New App: wrote ${file.fsPath}`);
+    log.info(`New App: wrote ${p.pathOf(file)}`);
     await this.setUpTypes(folder.uri, appsFolder);
 
     await this.discover();
-    const id = [...this.entries.values()].find((e) => e.uri.fsPath === file.fsPath)?.id;
+    const id = [...this.entries.values()].find((e) => e.uri.toString() === file.toString())?.id;
     const editor = await vscode.window.showTextDocument(file, { viewColumn: vscode.ViewColumn.One, preview: false });
     if (!id) {
       void vscode.window.showWarningMessage(`Simul wrote ${vscode.workspace.asRelativePath(file)}, but it is not in the apps folder it looks in: check the simul.appsFolder setting.`);
@@ -430,7 +441,7 @@ export class WorkspaceAppHost implements vscode.Disposable {
     try {
       session = await host.open(id, 'panel', vscode.ViewColumn.Beside);
     } catch (error) {
-      this.options.reporter.reportOnce(error, `Opening ${basename(file.fsPath)}`);
+      this.options.reporter.reportOnce(error, `Opening ${basename(file.path)}`);
     }
     // The editor keeps the focus: the next thing to do is to edit the app.
     await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
@@ -440,18 +451,19 @@ export class WorkspaceAppHost implements vscode.Disposable {
   /** The declarations in `.simul/types` and the apps folder's tsconfig.json; tells the user what it could not do. */
   private async setUpTypes(workspaceFolder: vscode.Uri, appsFolder: string): Promise<void> {
     const { extensionUri, log } = this.options;
-    const typesFolder = typesFolderOf(workspaceFolder);
+    const p = this.platform;
+    const typesFolder = typesFolderOf(workspaceFolder, p);
     try {
       const types = await installTypes(extensionUri, workspaceFolder);
       log.info(`New App: type declarations in ${typesFolder}: ${types}`);
       if (types === 'not shipped') log.warn('This Simul build has no type declarations (out/types): the editor will not know the simul module.');
-      const tsconfig = await writeTsconfig(appsFolder, typesFolder);
-      log.info(`New App: ${join(appsFolder, 'tsconfig.json')}: ${tsconfig}`);
+      const tsconfig = await writeTsconfig(appsFolder, typesFolder, p);
+      log.info(`New App: ${p.paths.join(appsFolder, 'tsconfig.json')}: ${tsconfig}`);
       if (types === 'not ours' || tsconfig === 'not ours') {
-        const rel = relative(appsFolder, join(typesFolder, 'simul')).split('\\').join('/');
+        const rel = p.paths.relative(appsFolder, p.paths.join(typesFolder, 'simul')).split('\\').join('/');
         void vscode.window.showInformationMessage(
           types === 'not ours'
-            ? `Simul did not touch ${vscode.workspace.asRelativePath(vscode.Uri.file(typesFolder))}: it is not Simul's folder. Remove it and run New App again to get the declarations of the simul module.`
+            ? `Simul did not touch ${vscode.workspace.asRelativePath(p.uriOf(typesFolder))}: it is not Simul's folder. Remove it and run New App again to get the declarations of the simul module.`
             : `The apps folder has its own tsconfig.json: add "paths": { "simul": ["${rel}"] } to its compilerOptions for IntelliSense on the simul module.`,
         );
       }
@@ -464,12 +476,12 @@ export class WorkspaceAppHost implements vscode.Disposable {
   private async refreshTypes(): Promise<void> {
     if (!this.options.apps.isTrusted) return;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      if (folder.uri.scheme !== 'file') continue;
+      if (!this.platform.handles(folder.uri)) continue;
       try {
         const outcome = await installTypes(this.options.extensionUri, folder.uri, { onlyUpdate: true });
-        if (outcome === 'updated') this.options.log.info(`Updated the simul type declarations in ${typesFolderOf(folder.uri)}`);
+        if (outcome === 'updated') this.options.log.info(`Updated the simul type declarations in ${typesFolderOf(folder.uri, this.platform)}`);
       } catch (error) {
-        this.options.log.warn(`Could not update the type declarations in ${typesFolderOf(folder.uri)}: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.log.warn(`Could not update the type declarations in ${typesFolderOf(folder.uri, this.platform)}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }

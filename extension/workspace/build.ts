@@ -2,11 +2,12 @@
  * Building a workspace app: one user file (and everything it imports) bundled by esbuild into one CommonJS
  * module that {@link loadApp} evaluates in the extension host.
  *
- * Pure: the esbuild API is passed in (the VS Code layer loads the esbuild-wasm copy shipped in the .vsix;
- * unit tests pass native esbuild), so nothing here imports esbuild or vscode.
+ * Pure and portable: the esbuild API is passed in (the VS Code layer loads the esbuild-wasm it downloaded; unit
+ * tests pass native esbuild), and so are the path operations (`node:path` in the Node extension host, POSIX
+ * {@link posixPaths} — the default — in the web worker host), so nothing here imports esbuild, vscode or Node.
  */
-import { dirname, isAbsolute, join, parse, resolve } from 'node:path';
 import type { BuildContext, BuildOptions, BuildResult, Message, Metafile, OutputFile } from 'esbuild-wasm';
+import { baseName, type PathOps, posixPaths } from './paths';
 
 /** The part of esbuild's JS API that building apps uses (esbuild and esbuild-wasm both fit). */
 export interface EsbuildApi {
@@ -76,12 +77,13 @@ export type AppBuildResult = AppBuildSuccess | AppBuildFailure;
  * workspace's own), as Node would. The bundle is never written: `outfile` (the entry's name with `.bundle.js`,
  * beside it) only makes the source map's paths relative to the entry's folder.
  */
-export function appBuildOptions(entry: string): BuildOptions {
-  const { dir, name } = parse(entry);
+export function appBuildOptions(entry: string, paths: PathOps = posixPaths): BuildOptions {
+  const dir = paths.dirname(entry);
+  const name = baseName(entry).replace(/\.[^.]*$/, '');
   return {
     entryPoints: [entry],
     absWorkingDir: dir,
-    outfile: join(dir, `${name}.bundle.js`),
+    outfile: paths.join(dir, `${name}.bundle.js`),
     bundle: true,
     write: false,
     platform: 'node',
@@ -99,9 +101,9 @@ export function appBuildOptions(entry: string): BuildOptions {
 /** Converts a 0-based byte offset into `lineText` (UTF-8) to a 0-based UTF-16 offset. */
 export function byteOffsetToUtf16(lineText: string, byteOffset: number): number {
   if (byteOffset <= 0) return 0;
-  const bytes = Buffer.from(lineText, 'utf8');
+  const bytes = new TextEncoder().encode(lineText);
   if (byteOffset >= bytes.length) return lineText.length + (byteOffset - bytes.length);
-  return bytes.subarray(0, byteOffset).toString('utf8').length;
+  return new TextDecoder().decode(bytes.subarray(0, byteOffset)).length;
 }
 
 /** Turns esbuild's messages (paths relative to `workingDir`, byte columns) into {@link AppBuildMessage}s. */
@@ -109,8 +111,10 @@ export function toAppMessages(
   messages: readonly Message[],
   severity: 'error' | 'warning',
   entry: string,
-  workingDir = dirname(entry),
+  workingDir?: string,
+  paths: PathOps = posixPaths,
 ): AppBuildMessage[] {
+  const dir = workingDir ?? paths.dirname(entry);
   return messages.map((m) => {
     const notes = m.notes.map((n) => n.text).filter((t) => t.length > 0);
     const loc = m.location;
@@ -118,7 +122,7 @@ export function toAppMessages(
     const start = byteOffsetToUtf16(loc.lineText, loc.column);
     const end = byteOffsetToUtf16(loc.lineText, loc.column + loc.length);
     return {
-      file: resolveInput(loc.file, workingDir) ?? entry,
+      file: resolveInput(loc.file, dir, paths) ?? entry,
       line: Math.max(1, loc.line),
       column: start + 1,
       length: Math.max(0, end - start),
@@ -130,17 +134,17 @@ export function toAppMessages(
 }
 
 /** A path from esbuild's metafile or messages as an absolute file path; undefined for other namespaces. */
-function resolveInput(path: string, workingDir: string): string | undefined {
+function resolveInput(path: string, workingDir: string, paths: PathOps): string | undefined {
   // A non-file namespace is written "namespace:path"; a Windows drive letter is a single letter.
-  if (/^[a-z][\w-]+:/i.test(path) && !isAbsolute(path)) return undefined;
-  return resolve(workingDir, path);
+  if (/^[a-z][\w-]+:/i.test(path) && !paths.isAbsolute(path)) return undefined;
+  return paths.resolve(workingDir, path);
 }
 
 /** The absolute paths of a metafile's inputs, the entry first. */
-export function inputsOf(metafile: Metafile | undefined, entry: string, workingDir = dirname(entry)): string[] {
+export function inputsOf(metafile: Metafile | undefined, entry: string, workingDir?: string, paths: PathOps = posixPaths): string[] {
   const all = new Set<string>([entry]);
   for (const key of Object.keys(metafile?.inputs ?? {})) {
-    const file = resolveInput(key, workingDir);
+    const file = resolveInput(key, workingDir ?? paths.dirname(entry), paths);
     if (file) all.add(file);
   }
   return [...all];
@@ -156,23 +160,24 @@ export function toAppBuildResult(
   entry: string,
   outcome: { result: BuildResult } | { error: unknown },
   durationMs: number,
+  paths: PathOps = posixPaths,
 ): AppBuildResult {
-  const workingDir = dirname(entry);
+  const workingDir = paths.dirname(entry);
   if ('error' in outcome) {
     const { error } = outcome;
     const errors: AppBuildMessage[] = isBuildFailure(error)
-      ? toAppMessages(error.errors, 'error', entry, workingDir)
+      ? toAppMessages(error.errors, 'error', entry, workingDir, paths)
       : [{ file: entry, line: 1, column: 1, length: 0, text: `esbuild failed: ${error instanceof Error ? error.message : String(error)}`, severity: 'error', notes: [] }];
-    const warnings = isBuildFailure(error) ? toAppMessages(error.warnings ?? [], 'warning', entry, workingDir) : [];
+    const warnings = isBuildFailure(error) ? toAppMessages(error.warnings ?? [], 'warning', entry, workingDir, paths) : [];
     if (errors.length === 0) errors.push({ file: entry, line: 1, column: 1, length: 0, text: 'the build failed without saying why', severity: 'error', notes: [] });
     const inputs = [...new Set([entry, ...errors.map((e) => e.file)])];
     return { ok: false, entry, errors, warnings, inputs, durationMs };
   }
   const { result } = outcome;
-  const warnings = toAppMessages(result.warnings, 'warning', entry, workingDir);
-  const inputs = inputsOf(result.metafile, entry, workingDir);
+  const warnings = toAppMessages(result.warnings, 'warning', entry, workingDir, paths);
+  const inputs = inputsOf(result.metafile, entry, workingDir, paths);
   if (result.errors.length > 0) {
-    return { ok: false, entry, errors: toAppMessages(result.errors, 'error', entry, workingDir), warnings, inputs, durationMs };
+    return { ok: false, entry, errors: toAppMessages(result.errors, 'error', entry, workingDir, paths), warnings, inputs, durationMs };
   }
   const files: OutputFile[] = result.outputFiles ?? [];
   const js = files.find((f) => f.path.endsWith('.js'));
@@ -188,14 +193,27 @@ export function toAppBuildResult(
  * Bundles the app whose entry file is `entry` (an absolute path). Never rejects: a failed build, and an esbuild
  * that cannot run, both come back as `{ ok: false, errors }`.
  */
-export async function buildApp(esbuild: EsbuildApi, entry: string): Promise<AppBuildResult> {
+export async function buildApp(esbuild: EsbuildApi, entry: string, how: AppBuildHow = {}): Promise<AppBuildResult> {
   const started = performance.now();
+  const paths = how.paths ?? posixPaths;
   try {
-    const result = await esbuild.build(appBuildOptions(entry));
-    return toAppBuildResult(entry, { result }, performance.now() - started);
+    const result = await esbuild.build(buildOptionsFor(entry, how));
+    return toAppBuildResult(entry, { result }, performance.now() - started, paths);
   } catch (error) {
-    return toAppBuildResult(entry, { error }, performance.now() - started);
+    return toAppBuildResult(entry, { error }, performance.now() - started, paths);
   }
+}
+
+/** How a host builds: its path operations, and options it adds to {@link appBuildOptions} (the web host's file plugin). */
+export interface AppBuildHow {
+  /** Default {@link posixPaths}; the Node host passes `node:path`. */
+  readonly paths?: PathOps;
+  /** Merged over {@link appBuildOptions}. */
+  readonly options?: BuildOptions;
+}
+
+function buildOptionsFor(entry: string, how: AppBuildHow): BuildOptions {
+  return { ...appBuildOptions(entry, how.paths ?? posixPaths), ...how.options };
 }
 
 /**
@@ -212,6 +230,7 @@ export class AppBuilder {
   constructor(
     private readonly esbuild: EsbuildApi,
     readonly entry: string,
+    private readonly how: AppBuildHow = {},
   ) {}
 
   /** Builds now; resolves with the result, or with undefined when a later call overtook this one. */
@@ -236,10 +255,10 @@ export class AppBuilder {
   private async buildOnce(): Promise<AppBuildResult> {
     const started = performance.now();
     try {
-      this.context ??= this.esbuild.context(appBuildOptions(this.entry));
+      this.context ??= this.esbuild.context(buildOptionsFor(this.entry, this.how));
       const context = await this.context;
       const result = await context.rebuild();
-      return toAppBuildResult(this.entry, { result }, performance.now() - started);
+      return toAppBuildResult(this.entry, { result }, performance.now() - started, this.how.paths);
     } catch (error) {
       // Anything but a failed build (the context could not be made, esbuild's process was stopped or died)
       // leaves a context that cannot build: make a new one next time.
@@ -248,7 +267,7 @@ export class AppBuilder {
         this.context = undefined;
         void broken?.then((c) => c.dispose()).catch(() => undefined);
       }
-      return toAppBuildResult(this.entry, { error }, performance.now() - started);
+      return toAppBuildResult(this.entry, { error }, performance.now() - started, this.how.paths);
     }
   }
 

@@ -4,7 +4,8 @@
  * from an npm registry, checked, unpacked into a cache folder and kept there for every later session.
  *
  * Pure of VS Code (the caller passes the pin, the registry, the cache folder and `fetch`); needs Node (files,
- * zlib, crypto), like the rest of extension/workspace. See docs/workspace-apps.md ("How the compiler ships").
+ * zlib, crypto): the Node extension host's. The web worker host's is ./compiler.web.ts; what both share (the pin,
+ * the tar reader, the integrity check, the download) is ./package-tarball.ts. See docs/workspace-apps.md.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -12,33 +13,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { type CompilerPin, CompilerUnavailableError, fetchTarball, MAX_TARBALL_BYTES, readTar, sha512Base64Of, tarballUrl } from './package-tarball';
+
+export { type CompilerPin, CompilerUnavailableError, DEFAULT_REGISTRY, readTar, tarballUrl } from './package-tarball';
 
 /** zlib off the event loop (in libuv's pool): the tarball unpacks to 14 MB, too much to inflate on the host's thread. */
 const inflate = promisify(gunzip);
 
-/** The esbuild-wasm release Simul builds apps with: its version and the `integrity` of its npm tarball. */
-export interface CompilerPin {
-  readonly version: string;
-  /** Subresource Integrity of the tarball, as npm's lock file has it: `sha512-<base64>`. */
-  readonly integrity: string;
-}
-
 /** The files of the package the Node API loads (lib/main.js starts `bin/esbuild`, which loads the rest), and its licence. */
 export const ESBUILD_WASM_FILES: readonly string[] = ['lib/main.js', 'bin/esbuild', 'wasm_exec.js', 'wasm_exec_node.js', 'esbuild.wasm', 'package.json', 'LICENSE.md'];
 
-/** Where the default registry is; `simul.esbuildRegistry` changes it. */
-export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
-
-/** The largest tarball accepted (the real one is 3.7 MB): a wrong URL must not fill the memory. */
-const MAX_TARBALL_BYTES = 64 * 2 ** 20;
-
 /** Written last into an unpacked compiler folder: a folder without it is incomplete and is never used. */
 const COMPLETE_MARKER = '.simul-complete';
-
-/** A compiler that could not be fetched or unpacked: `message` says what, from where, and what to do. */
-export class CompilerUnavailableError extends Error {
-  override readonly name = 'CompilerUnavailableError';
-}
 
 /**
  * The one change made to esbuild-wasm's lib/main.js: it starts its launcher as `node bin/esbuild`, the `node`
@@ -61,54 +47,9 @@ export function patchEsbuildMain(source: string): string {
   return `// esbuild-wasm's lib/main.js, changed by Simul (extension/workspace/compiler.ts) to start the launcher with process.execPath.\n${out}`;
 }
 
-/** Whether `bytes` hash to `integrity` (`sha512-<base64>`; other algorithms are refused). */
-export function matchesIntegrity(bytes: Uint8Array, integrity: string): boolean {
-  const match = /^sha512-([A-Za-z0-9+/]+={0,2})$/.exec(integrity.trim());
-  if (!match) throw new Error(`unsupported integrity ${JSON.stringify(integrity)} (expected sha512-<base64>)`);
-  return createHash('sha512').update(bytes).digest('base64') === match[1];
-}
-
-/**
- * The regular files of a tar archive (POSIX ustar, as npm packs), by path. Long names in pax (`x`) or GNU (`L`)
- * headers are honoured; links, folders and other entries are skipped.
- */
-export function readTar(tar: Uint8Array): Map<string, Uint8Array> {
-  const files = new Map<string, Uint8Array>();
-  const text = (from: number, length: number): string => {
-    const bytes = tar.subarray(from, from + length);
-    const end = bytes.indexOf(0);
-    return new TextDecoder().decode(end < 0 ? bytes : bytes.subarray(0, end));
-  };
-  let offset = 0;
-  let longName: string | undefined;
-  while (offset + 512 <= tar.length) {
-    if (tar.subarray(offset, offset + 512).every((b) => b === 0)) break; // the end-of-archive blocks
-    const size = parseInt(text(offset + 124, 12).trim() || '0', 8);
-    if (!Number.isFinite(size) || size < 0) throw new Error(`corrupt tar header at byte ${offset}`);
-    const type = String.fromCharCode(tar[offset + 156] || 48); // NUL means '0', a regular file
-    const prefix = text(offset + 257, 6) === 'ustar' ? text(offset + 345, 155) : '';
-    const name = longName ?? (prefix ? `${prefix}/${text(offset, 100)}` : text(offset, 100));
-    const body = offset + 512;
-    if (body + size > tar.length) throw new Error(`the tar archive is truncated (${name})`);
-    const data = tar.subarray(body, body + size);
-    longName = undefined;
-    if (type === 'L') longName = new TextDecoder().decode(data).replace(/\0+$/, '');
-    else if (type === 'x') longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(new TextDecoder().decode(data))?.[1];
-    else if (type === '0' || type === '7') files.set(name, data);
-    offset = body + Math.ceil(size / 512) * 512;
-  }
-  return files;
-}
-
 /** The folder a pinned compiler is unpacked into, inside `cacheDir`. */
 export function compilerFolder(cacheDir: string, pin: CompilerPin): string {
   return join(cacheDir, `esbuild-wasm-${pin.version}`);
-}
-
-/** The tarball's address in an npm registry (the registry's own layout: `<name>/-/<name>-<version>.tgz`). */
-export function tarballUrl(registry: string, pin: CompilerPin): URL {
-  const base = registry.endsWith('/') ? registry : `${registry}/`;
-  return new URL(`esbuild-wasm/-/esbuild-wasm-${pin.version}.tgz`, base);
 }
 
 export interface InstallCompilerOptions {
@@ -203,6 +144,11 @@ export async function installCompiler(options: InstallCompilerOptions): Promise<
   return { path: join(folder, 'lib', 'main.js'), downloaded: true, bytes: tarball.length, durationMs: performance.now() - started, url: url.href };
 }
 
+/** Whether `bytes` hash to `integrity` (`sha512-<base64>`; other algorithms are refused). */
+export function matchesIntegrity(bytes: Uint8Array, integrity: string): boolean {
+  return createHash('sha512').update(bytes).digest('base64') === sha512Base64Of(integrity);
+}
+
 async function download(url: URL, options: InstallCompilerOptions): Promise<Uint8Array> {
   if (url.protocol === 'file:') {
     const path = fileURLToPath(url);
@@ -210,13 +156,5 @@ async function download(url: URL, options: InstallCompilerOptions): Promise<Uint
     if (size > MAX_TARBALL_BYTES) throw new Error(`${path} is ${size} bytes, more than a compiler's tarball`);
     return new Uint8Array(await readFile(path));
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`unsupported protocol ${url.protocol} (use https:, http: or file:)`);
-  const fetchImpl = options.fetch ?? ((u: URL, init: { signal?: AbortSignal }) => fetch(u, init));
-  const response = await fetchImpl(url, { signal: options.signal });
-  if (!response.ok) throw new Error(`the registry answered ${response.status} ${response.statusText}`.trim());
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > MAX_TARBALL_BYTES) throw new Error(`the registry offers ${declared} bytes, more than a compiler's tarball`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.length > MAX_TARBALL_BYTES) throw new Error(`the registry sent ${bytes.length} bytes, more than a compiler's tarball`);
-  return bytes;
+  return fetchTarball(url, options.fetch, options.signal);
 }

@@ -5,11 +5,12 @@
  * bundle's line and column. Node's own source-map support (`--enable-source-maps`,
  * `process.setSourceMapsEnabled`) does not help: it maps only modules Node loaded itself, not code compiled
  * with `vm` (checked on Node 20 and 24), and in VS Code's extension host `Error.prepareStackTrace` belongs to
- * VS Code. So Simul maps the text of a stack itself, with Node's `SourceMap` decoder (node:module).
+ * VS Code; the web worker host has neither. So Simul maps the text of a stack itself, with its own decoder of
+ * the source map's mappings (./source-map.ts): portable, no Node.
  */
-import { SourceMap } from 'node:module';
-import { basename, dirname, resolve, sep } from 'node:path';
 import type { AppSourceMap } from './build';
+import { baseName, type PathOps, posixPaths } from './paths';
+import { decodeMappings, findMapping } from './source-map';
 
 /** A place in a user's source: absolute path, 1-based line and column. */
 export interface SourceLocation {
@@ -21,16 +22,22 @@ export interface SourceLocation {
 /** The original place of a 1-based line and column of a bundle, or undefined where the bundle has no source. */
 export type PositionMapper = (line: number, column: number) => SourceLocation | undefined;
 
-/** A mapper for a bundle whose source map's `sources` are relative to `sourceDir`. */
-export function positionMapper(sourceMap: AppSourceMap, sourceDir: string): PositionMapper {
-  const map = new SourceMap(sourceMap as ConstructorParameters<typeof SourceMap>[0]);
+/**
+ * A mapper for a bundle whose source map's `sources` are relative to `sourceDir`. `lineOffset`: how many lines the
+ * evaluated code has in front of the bundle's first line (the web host's `new Function` wrapper; 0 for Node's
+ * `vm.compileFunction`).
+ */
+export function positionMapper(sourceMap: AppSourceMap, sourceDir: string, paths: PathOps = posixPaths, lineOffset = 0): PositionMapper {
+  const lines = decodeMappings(sourceMap.mappings);
   return (line, column) => {
-    const entry = map.findEntry(line - 1, column - 1) as Partial<import('node:module').SourceMapping>;
-    // findEntry returns the nearest mapping before the position, which may be on an earlier line: code that
-    // esbuild added (its module helpers) has no mapping of its own, and must not borrow one.
-    if (entry.originalSource === undefined || entry.generatedLine !== line - 1) return undefined;
+    const entry = findMapping(lines, line - 1 - lineOffset, column - 1);
+    // The nearest mapping before the position on the same line only: code that esbuild added (its module
+    // helpers) has no mapping of its own, and must not borrow one from an earlier line.
+    if (entry?.source === undefined) return undefined;
+    const source = sourceMap.sources[entry.source];
+    if (source === undefined) return undefined;
     return {
-      file: resolve(sourceDir, sourceMap.sourceRoot ?? '', entry.originalSource),
+      file: paths.resolve(sourceDir, sourceMap.sourceRoot ?? '', source),
       line: (entry.originalLine ?? 0) + 1,
       column: (entry.originalColumn ?? 0) + 1,
     };
@@ -48,7 +55,7 @@ export function mapStackText(stack: string, bundleFile: string, mapper: Position
   const pattern = new RegExp(`${escapeRegExp(bundleFile)}:(\\d+):(\\d+)`, 'g');
   return stack.replace(pattern, (_all, l: string, c: string) => {
     const place = mapper(Number(l), Number(c));
-    return place ? `${place.file}:${place.line}:${place.column}` : `${basename(bundleFile)} bundle:${l}:${c}`;
+    return place ? `${place.file}:${place.line}:${place.column}` : `${baseName(bundleFile)} bundle:${l}:${c}`;
   });
 }
 
@@ -63,7 +70,7 @@ export function firstLocation(stack: string, files: Iterable<string>): SourceLoc
   let fallback: SourceLocation | undefined;
   for (const m of stack.matchAll(pattern)) {
     const place = { file: m[1], line: Number(m[2]), column: Number(m[3]) };
-    if (!place.file.includes(`${sep}node_modules${sep}`)) return place;
+    if (!/[\\/]node_modules[\\/]/.test(place.file)) return place;
     fallback ??= place;
   }
   return fallback;
@@ -99,4 +106,4 @@ export function mapAppStacks(stack: string): string {
 }
 
 /** The folder a bundle's source map paths are relative to (see appBuildOptions' outfile). */
-export const sourceDirOf = (entry: string): string => dirname(entry);
+export const sourceDirOf = (entry: string, paths: PathOps = posixPaths): string => paths.dirname(entry);

@@ -3,7 +3,8 @@
  * extension host: the file's code run as `new Function('module', 'exports', 'require', code)` with a `require` that
  * serves only `vscode` (and throws `Cannot load module` for anything else, as that host's does), no `process`, no
  * `Buffer`, no `setImmediate`. `vscode` is a stub of plain objects: the few APIs activation touches, recording what
- * it registers. Checks that `activate` runs, registers the commands, and says what needs Node.
+ * it registers. Checks that `activate` runs, registers the commands, sets up workspace apps (built there with
+ * esbuild-wasm's browser API; test/unit/workspace/web.test.ts and the web journey build one), and says what needs Node.
  *
  * Runs on the built bundle: `node scripts/build.mjs` first (npm test and test:unit do).
  */
@@ -79,6 +80,10 @@ function vscodeStub(settings: Record<string, unknown>): { vscode: Record<string,
     QuickPickItemKind: { Separator: -1, Default: 0 },
     ViewColumn: { Active: -1, Beside: -2, One: 1 },
     Uri: { joinPath: (base: { path: string }, ...parts: string[]) => uri([base.path, ...parts].join('/')) },
+    RelativePattern: class {
+      constructor(readonly base: unknown, readonly pattern: string) {}
+    },
+    languages: { createDiagnosticCollection: () => ({ set: () => undefined, delete: () => undefined, clear: () => undefined, dispose: () => undefined }) },
     window: {
       createOutputChannel: () => ({
         info: logAt('info'),
@@ -138,6 +143,9 @@ function vscodeStub(settings: Record<string, unknown>): { vscode: Record<string,
       workspaceFolders: undefined,
       isTrusted: true,
       onDidGrantWorkspaceTrust: noEvent,
+      onWillSaveTextDocument: noEvent,
+      onDidSaveTextDocument: noEvent,
+      createFileSystemWatcher: () => ({ onDidChange: noEvent, onDidCreate: noEvent, onDidDelete: noEvent, dispose: () => undefined }),
     },
   };
   return { vscode, recorded };
@@ -184,6 +192,7 @@ function extensionContext(): Record<string, unknown> {
   return {
     extension: { packageJSON: { version: '9.9.9' } },
     extensionUri: { scheme: 'vscode-remote', path: '/ext/simul', fsPath: '/ext/simul', toString: () => 'vscode-remote://host/ext/simul' },
+    globalStorageUri: { scheme: 'vscode-userdata', path: '/User/globalStorage/simul.simul', fsPath: '/User/globalStorage/simul.simul', toString: () => 'vscode-userdata:/User/globalStorage/simul.simul' },
     subscriptions: [] as { dispose(): void }[],
     workspaceState: { get: (key: string, fallback?: unknown) => (state.has(key) ? state.get(key) : fallback), update: (key: string, value: unknown) => {
         state.set(key, value);
@@ -203,14 +212,15 @@ describe('out/extension/browser.js in a web-extension-host-like sandbox', () => 
     const api = exports.activate(extensionContext()) as {
       version: string;
       hostKind: string;
-      workspaceApps: unknown;
+      workspaceApps: { findWorkspaceApps(): Promise<unknown[]> } | undefined;
       apps(): { id: string; title: string; origin: string }[];
       toThread(fn: (...args: unknown[]) => unknown, args: unknown[]): Promise<unknown>;
     };
     assert.deepEqual([...new Set(required)], ['vscode'], 'the bundle asks require for vscode only');
     assert.equal(api.version, '9.9.9');
     assert.equal(api.hostKind, 'web');
-    assert.equal(api.workspaceApps, undefined);
+    assert.ok(api.workspaceApps, 'workspace apps are set up in the web worker host too');
+    assert.equal((await api.workspaceApps.findWorkspaceApps()).length, 0, 'no folder is open: no apps (and nothing built)');
 
     // Every command package.json contributes is registered; the workspace-app debug command (Node only) is not.
     const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
@@ -226,7 +236,8 @@ describe('out/extension/browser.js in a web-extension-host-like sandbox', () => 
 
     // The log says what needs Node, and why.
     const log = recorded.log.join('\n');
-    assert.match(log, /warn Workspace apps are not available in this extension host: they are built from their files on disk with the esbuild-wasm/);
+    assert.doesNotMatch(log, /Workspace apps are not available/);
+    assert.match(log, /info Workspace apps: none/);
     assert.match(log, /event-loop delay chart is not available in this extension host: .*perf_hooks/);
     assert.match(log, /stall watchdog is not available in this extension host: .*node:inspector/);
     assert.match(log, /Sample 'Price feed' needs the desktop or remote extension host: it runs a local WebSocket server/);
@@ -236,20 +247,19 @@ describe('out/extension/browser.js in a web-extension-host-like sandbox', () => 
     // Debug mode was on in the settings: the user is told its watchdog cannot run here.
     assert.ok(recorded.messages.some((m) => /^warn Simul debug mode: the stall watchdog is not available here/.test(m)), recorded.messages.join('\n'));
 
-    // Open App…: Node-only samples carry the reason; workspace apps say why there are none.
+    // Open App…: Node-only samples carry the reason; no workspace apps without a folder, and no notice that they cannot run.
     await recorded.commands.get('simul.openApp')!();
     const items = recorded.quickPickItems;
     const priceFeed = items.find((i) => i.label.endsWith('Price feed'));
     assert.ok(priceFeed, 'Price feed is listed');
     assert.match(priceFeed.label, /^\$\(circle-slash\) /);
     assert.match(String(priceFeed.detail), /^\(needs the desktop or remote extension host: it runs a local WebSocket server/);
-    assert.ok(items.some((i) => i.label === 'Workspace apps' && i.kind === -1), 'a Workspace apps section');
-    assert.match(String(items.find((i) => /Workspace apps are not available here/.test(i.label))?.detail), /built from their files on disk with the esbuild-wasm/);
+    assert.ok(!items.some((i) => /Workspace apps are not available here/.test(i.label)), 'workspace apps are not said to be unavailable');
     const gallery = items.find((i) => i.label === 'Gallery');
     assert.ok(gallery && gallery.detail !== undefined && !gallery.detail.includes('needs'), 'a portable sample is listed as usual');
 
-    // New App… says why instead of failing somewhere in the file system.
-    await assert.rejects(Promise.resolve(recorded.commands.get('simul.newApp')!('hello')), /workspace apps are not available in this extension host/);
+    // New App… works here too; without a folder it says to open one.
+    await assert.rejects(Promise.resolve(recorded.commands.get('simul.newApp')!('hello')), /open a folder first/);
     // toThread says there are no worker threads here.
     await assert.rejects(api.toThread((a: unknown) => a, [1]), { message: /^toThread needs worker threads, but this JavaScript host has no 'worker_threads' module/ });
 
