@@ -19,7 +19,7 @@ interface MochaTest {
   duration?: number;
 }
 interface MochaRunner {
-  on(event: 'hook' | 'hook end' | 'suite end', listener: (item: { title?: string; root?: boolean }) => void): void;
+  on(event: 'hook' | 'hook end' | 'suite end', listener: (item: { title?: string }) => void): void;
   on(event: 'pass' | 'pending', listener: (test: MochaTest) => void): void;
   on(event: 'fail', listener: (test: MochaTest, error: Error) => void): void;
 }
@@ -97,14 +97,10 @@ export async function run(): Promise<number> {
         void writeResults(results, false);
       });
     }
-    // The root suite's end is the run's last step. mocha's own end of run (its callback, its 'end' event) never came
-    // in the worker host, with the spec reporter or none (the cause was not found; in a Node vm sandbox it comes).
-    runner.on('suite end', (suite) => {
-      if (suite?.root) resolve(results.filter((r) => r.state === 'failed').length);
-    });
     runner.on('pass', (t) => add({ title: t.fullTitle(), state: 'passed', durationMs: t.duration ?? 0 }));
     runner.on('pending', (t) => add({ title: t.fullTitle(), state: 'pending', durationMs: 0 }));
     runner.on('fail', (t, err) => add({ title: t.fullTitle(), state: 'failed', durationMs: t.duration ?? 0, error: String(err?.stack ?? err) }));
   });
+  await writeResults(results);
   return failures;
 }
