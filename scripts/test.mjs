@@ -178,6 +178,19 @@ function countResults(label, report) {
   }
 }
 
+/**
+ * The page's console errors that mention Simul, as they come (webviews and the workbench log there).
+ * @param {{ on(event: 'console', listener: (m: { type(): string, text(): string }) => void): void }} page
+ */
+function simulConsoleErrors(page) {
+  /** @type {string[]} */
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /simul/i.test(m.text())) errors.push(m.text());
+  });
+  return errors;
+}
+
 async function launchBrowser() {
   const { chromium } = require('playwright-core');
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
@@ -278,11 +291,7 @@ async function webWorkerSuite(vsix) {
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      /** @type {string[]} */
-      const consoleErrors = [];
-      page.on('console', (/** @type {{ type(): string, text(): string }} */ m) => {
-        if (m.type() === 'error' && /simul/i.test(m.text())) consoleErrors.push(m.text());
-      });
+      const consoleErrors = simulConsoleErrors(page);
       await page.goto(server.url([]));
       // The runner rewrites the file after each test (finished: false) and once more at the end (finished: true).
       /** @returns {{ finished: boolean, results: { title: string, state: string, durationMs: number, error?: string }[] } | undefined} */
@@ -386,11 +395,7 @@ async function runJourneys(mod, list, { extensionsDir, trust, settings, devExten
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    /** @type {string[]} */
-    const consoleErrors = [];
-    page.on('console', (/** @type {{ type(): string, text(): string }} */ m) => {
-      if (m.type() === 'error' && /simul/i.test(m.text())) consoleErrors.push(m.text());
-    });
+    const consoleErrors = simulConsoleErrors(page);
     await mod.openWorkbench(page, workbenchUrl);
     for (const journey of list) {
       const started = Date.now();

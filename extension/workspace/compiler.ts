@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { type CompilerPin, CompilerUnavailableError, fetchTarball, MAX_TARBALL_BYTES, readTar, sha512Base64Of, tarballUrl } from './package-tarball';
+import { compilerUnavailable, type CompilerPin, CompilerUnavailableError, fetchTarball, MAX_TARBALL_BYTES, readTar, sha512Base64Of, tarballUrl } from './package-tarball';
 
 export { type CompilerPin, CompilerUnavailableError, DEFAULT_REGISTRY, readTar, tarballUrl } from './package-tarball';
 
@@ -98,12 +98,9 @@ export async function installCompiler(options: InstallCompilerOptions): Promise<
   if (cached) return cached;
   const started = performance.now();
   const url = tarballUrl(options.registry, pin);
+  const advice = `Set "simul.esbuildRegistry" to an npm registry or mirror this machine can reach, or to a file: URL of a folder holding esbuild-wasm/-/esbuild-wasm-${pin.version}.tgz.`;
   const fail = (why: string): never => {
-    throw new CompilerUnavailableError(
-      `Simul could not get esbuild-wasm ${pin.version} from ${url.href}: ${why}. Workspace apps are built with it; Simul downloads it once ` +
-        `(3.7 MB) and keeps it in ${cacheDir}. Set "simul.esbuildRegistry" to an npm registry or mirror this machine can reach, or to a ` +
-        `file: URL of a folder holding esbuild-wasm/-/esbuild-wasm-${pin.version}.tgz.`,
-    );
+    throw compilerUnavailable(pin, url, why, cacheDir, advice);
   };
   const tarball = await download(url, options).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
   if (!matchesIntegrity(tarball, pin.integrity)) fail(`the download (${tarball.length} bytes) does not match the pinned integrity ${pin.integrity}; nothing was installed`);

@@ -15,7 +15,7 @@
  */
 import type { BuildContext, BuildOptions, BuildResult } from 'esbuild-wasm';
 import type { EsbuildApi } from './build';
-import { type CompilerPin, CompilerUnavailableError, type FetchLike, fetchTarball, gunzipPortable, matchesIntegrityAsync, readTar, tarballUrl } from './package-tarball';
+import { compilerUnavailable, type CompilerPin, type FetchLike, fetchTarball, gunzipPortable, matchesIntegrityAsync, readTar, tarballUrl } from './package-tarball';
 
 /** The package's files the browser API needs, and its licence (kept beside them). */
 export const ESBUILD_WASM_WEB_FILES: readonly string[] = ['lib/browser.js', 'esbuild.wasm', 'package.json', 'LICENSE.md'];
@@ -80,12 +80,9 @@ export async function installWebCompiler(options: InstallWebCompilerOptions): Pr
   if (cached) return cached;
   const started = performance.now();
   const url = tarballUrl(options.registry, pin);
+  const advice = `In VS Code's web extension host the download is a cross-origin request from the browser, so the registry must allow it (CORS). Set "simul.esbuildRegistry" to an npm registry or mirror this browser can reach.`;
   const fail = (why: string): never => {
-    throw new CompilerUnavailableError(
-      `Simul could not get esbuild-wasm ${pin.version} from ${url.href}: ${why}. Workspace apps are built with it; Simul downloads it once ` +
-        `(3.7 MB) and keeps it in ${store.where}. In VS Code's web extension host the download is a cross-origin request from the browser, ` +
-        `so the registry must allow it (CORS). Set "simul.esbuildRegistry" to an npm registry or mirror this browser can reach.`,
-    );
+    throw compilerUnavailable(pin, url, why, store.where, advice);
   };
   const tarball = await fetchTarball(url, options.fetch, options.signal).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
   if (!(await matchesIntegrityAsync(tarball, pin.integrity))) fail(`the download (${tarball.length} bytes) does not match the pinned integrity ${pin.integrity}; nothing was installed`);

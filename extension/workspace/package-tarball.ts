@@ -24,6 +24,17 @@ export class CompilerUnavailableError extends Error {
   override readonly name = 'CompilerUnavailableError';
 }
 
+/**
+ * The error for a compiler Simul could not get: which release, from where, why, where it would have been kept, and
+ * what to do (`advice`, which differs per host).
+ */
+export function compilerUnavailable(pin: CompilerPin, url: URL, why: string, where: string, advice: string): CompilerUnavailableError {
+  return new CompilerUnavailableError(
+    `Simul could not get esbuild-wasm ${pin.version} from ${url.href}: ${why}. Workspace apps are built with it; Simul downloads it once ` +
+      `(3.7 MB) and keeps it in ${where}. ${advice}`,
+  );
+}
+
 /** The base64 digest of a `sha512-<base64>` integrity (other algorithms are refused). */
 export function sha512Base64Of(integrity: string): string {
   const match = /^sha512-([A-Za-z0-9+/]+={0,2})$/.exec(integrity.trim());
