@@ -57,9 +57,8 @@ const LOADED_COMPILER = /[\\/]esbuild-wasm-[^\\/]+[\\/]lib[\\/]main\.js$/;
 
 /** Whether an esbuild-wasm has been loaded into this extension host (for tests: activation must not load it). */
 export function isEsbuildLoaded(): boolean {
-  return Object.keys(createRequire(__filename).cache).some((path) => LOADED_COMPILER.test(path));
+  return Object.keys(createRequire(__filename).cache).some((file) => LOADED_COMPILER.test(file));
 }
-
 
 /**
  * The pinned esbuild-wasm: from the cache, else downloaded once (with a notification while it downloads), then its

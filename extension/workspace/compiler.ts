@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { compilerUnavailable, type CompilerPin, CompilerUnavailableError, fetchTarball, MAX_TARBALL_BYTES, readTar, sha512Base64Of, tarballUrl } from './package-tarball';
+import { compilerUnavailable, type CompilerPin, CompilerUnavailableError, type FetchLike, fetchTarball, MAX_TARBALL_BYTES, readTar, sha512Base64Of, tarballUrl } from './package-tarball';
 
 export { type CompilerPin, CompilerUnavailableError, DEFAULT_REGISTRY, readTar, tarballUrl } from './package-tarball';
 
@@ -59,7 +59,7 @@ export interface InstallCompilerOptions {
   /** Where unpacked compilers are kept (VS Code: the extension's global storage). */
   readonly cacheDir: string;
   /** Default: the global `fetch` (which VS Code routes through its proxy settings). */
-  readonly fetch?: (url: URL, init: { signal?: AbortSignal }) => Promise<Response>;
+  readonly fetch?: FetchLike;
   readonly signal?: AbortSignal;
 }
 
