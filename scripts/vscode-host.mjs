@@ -52,6 +52,9 @@ export const QUIET_SETTINGS = {
   'git.enabled': false,
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // Desktop VS Code's default. The web workbench defaults to 'afterDelay', and an auto-save racing a test's own
+  // save made `TextDocument.save()` return false, and wrote a file back after a test had removed it.
+  'files.autoSave': 'off',
 };
 
 /**

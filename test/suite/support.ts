@@ -34,5 +34,8 @@ export async function editAndSave(uri: vscode.Uri, text: string): Promise<void> 
   const edit = new vscode.WorkspaceEdit();
   edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
   assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
-  assert.ok(await doc.save(), 'the document was not saved');
+  if (!(await doc.save())) {
+    const onDisk = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    assert.fail(`the document was not saved (dirty: ${doc.isDirty}, the file ${onDisk === text ? 'holds' : 'does not hold'} the new text)`);
+  }
 }
