@@ -4,6 +4,7 @@
  * are separate scripts (toolkit.js, markdown.js: see chunks.ts), loaded only for pages that draw them.
  */
 
+import { INLINE_SNAPSHOT_ELEMENT_ID, LATE_STYLE_META } from '../extension/protocol/inline-snapshot';
 import { startApp } from './app';
 import { vscodeApi } from './vscode-api';
 
@@ -16,5 +17,22 @@ if (root === null) {
   // and under which key the host keeps what the user edited, so the restored app shows it again.
   const { app, session } = document.body.dataset;
   if (app !== undefined) vscode.setState({ ...(vscode.getState() as object | undefined), app, session });
-  startApp(root, (message) => vscode.postMessage(message));
+  // The first snapshot, when the host put it into the HTML: drawn now, without waiting for a message.
+  const inline = document.getElementById(INLINE_SNAPSHOT_ELEMENT_ID)?.textContent ?? undefined;
+  startApp(root, (message) => vscode.postMessage(message), inline);
 }
+
+// Style sheets the page did not carry inline (codicon.css): linked once the window has loaded, so that fetching them
+// holds up neither the first drawing nor the `load` event, at which VS Code shows the page.
+function linkLateStyles(): void {
+  const nonce = document.querySelector<HTMLMetaElement>('meta[name="simul-nonce"]')?.content ?? '';
+  for (const meta of document.querySelectorAll<HTMLMetaElement>(`meta[name="${LATE_STYLE_META}"]`)) {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = meta.content;
+    link.nonce = nonce;
+    document.head.appendChild(link);
+  }
+}
+if (document.readyState === 'complete') linkLateStyles();
+else window.addEventListener('load', linkLateStyles, { once: true });

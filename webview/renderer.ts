@@ -38,8 +38,8 @@ import { codicon, h, setAttr, uniqueId } from './dom';
 import { createPaintScheduler, type PaintScheduler } from './scheduler';
 import type { Theme } from './theme';
 
-/** A receipt for a frame the page model applied. */
-export type AppliedReceipt = Extract<PageReceipt, { ok: true }>;
+/** A receipt for a frame the page model applied (by `receive`, or `start` for the inline snapshot). */
+export type AppliedReceipt = Pick<Extract<PageReceipt, { ok: true }>, 'frame' | 'applied'>;
 
 /** Draws the page model's tree into `root`. */
 export interface Renderer {

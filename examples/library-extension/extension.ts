@@ -70,6 +70,7 @@ export function openCounter(resources: vscode.Uri, log: vscode.LogOutputChannel)
     localResourceRoots: [webviewDir, mediaDir], // only what the page loads
   });
   const uri = (base: vscode.Uri, file: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(base, file)).toString();
+  const view = instance.connect({ post: (message) => Promise.resolve(panel.webview.postMessage(message)), visible: panel.visible, name: 'counter panel' });
   panel.webview.html = webviewPageHtml({
     cspSource: panel.webview.cspSource,
     nonce: nonce(),
@@ -81,8 +82,9 @@ export function openCounter(resources: vscode.Uri, log: vscode.LogOutputChannel)
     styleUris: [uri(webviewDir, 'codicon.css'), uri(mediaDir, 'webview.css')],
     location: 'panel',
     app: { id: counterApp.id, title: counterApp.title },
+    // The first snapshot goes in the HTML: the page draws it as its script runs, without a round trip to the host.
+    inlineSnapshot: view.inlineSnapshot(),
   });
-  const view = instance.connect({ post: (message) => Promise.resolve(panel.webview.postMessage(message)), visible: panel.visible, name: 'counter panel' });
   const subscriptions = [
     panel.webview.onDidReceiveMessage((message: unknown) => view.receive(message)), // validated: a bad one is refused and logged
     panel.onDidChangeViewState(() => view.setVisible(panel.visible)), // nothing is posted while hidden; a reveal gets a snapshot

@@ -134,7 +134,7 @@ export interface ViewStatistics extends OutboxStatistics {
   readonly eventsAccepted: number;
   /** Messages refused (invalid, or events the app refused). */
   readonly messagesRefused: number;
-  /** `ready` messages received (each answered with a snapshot). */
+  /** `ready` messages received (each answered with a snapshot, unless the page's inline snapshot is current). */
   readonly readies: number;
 }
 
@@ -144,6 +144,12 @@ export interface ViewConnection {
   readonly name: string;
   /** Handles a message from the view (untrusted: validated; a refused one is logged and changes nothing). */
   receive(message: unknown): void;
+  /**
+   * The first snapshot for the view's HTML (`Outbox.inlineSnapshot`): put it in the page (`renderWebviewHtml`) so the
+   * page draws before its first message. `undefined` when it cannot be inlined (binary data, too large, a `ready`
+   * already came): the page then gets its snapshot as a message.
+   */
+  inlineSnapshot(): string | undefined;
   /** The view was hidden or revealed: nothing is posted while hidden. */
   setVisible(visible: boolean): void;
   /** Disconnects the view: nothing more is posted to it. */
@@ -1019,6 +1025,10 @@ class Connection implements ViewConnection {
   private _refuse(error: string): void {
     this._messagesRefused++;
     this._instance._refused(this, error);
+  }
+
+  inlineSnapshot(): string | undefined {
+    return this._disposed ? undefined : this._outbox.inlineSnapshot();
   }
 
   setVisible(visible: boolean): void {

@@ -11,6 +11,7 @@
  * - `outbox.ts`        the host side: coalescing, one frame per tick, ack window, snapshots
  * - `catalogue.ts`     every control kind: properties, defaults, events, the property each edits
  * - `webview-chunks.ts` which webview script (toolkit, markdown) each control kind needs beyond the core bundle
+ * - `inline-snapshot.ts` the first snapshot carried in the page's HTML, drawn before any message
  */
 
 export * from './messages';
@@ -21,3 +22,4 @@ export * from './page-model';
 export * from './outbox';
 export * from './catalogue';
 export * from './webview-chunks';
+export * from './inline-snapshot';

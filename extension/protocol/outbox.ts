@@ -19,7 +19,8 @@
  *   per stream (within its rollover); past `maxPendingOps` or `maxPendingStreamItems` it drops it all and
  *   sends a snapshot instead, which says the same in bounded space;
  * - **answers every `ready` with a snapshot** from the host's `snapshot` callback (the host owns the
- *   tree), dropping pending patches, which the snapshot subsumes;
+ *   tree), dropping pending patches, which the snapshot subsumes — except the first `ready` of a page that drew
+ *   the snapshot its HTML carried (`inlineSnapshot`), when the tree has not changed since: that page is current;
  * - **does not post while the view is hidden** (it keeps coalescing; on reveal a reloaded page sends
  *   `ready`); a post that resolves `false`, rejects or throws means the message was dropped: the view
  *   then needs a snapshot.
@@ -29,6 +30,7 @@
  * tree, and its coalescing relies on that. Values and items are taken over: do not mutate them after.
  */
 
+import { encodeInlineSnapshot, INLINE_SNAPSHOT_MAX_CHARS } from './inline-snapshot';
 import {
   PROTOCOL_VERSION,
   type ControlNode,
@@ -36,6 +38,7 @@ import {
   type PatchOp,
   type ProtocolValue,
   type ReadyMessage,
+  type SnapshotMessage,
   type StreamItems,
   type TreeContent,
 } from './messages';
@@ -105,6 +108,8 @@ export interface OutboxStatistics {
   readonly framesPosted: number;
   /** Snapshots among them. */
   readonly snapshotsPosted: number;
+  /** Snapshots built for a page's HTML (`inlineSnapshot`): not posted, not counted in `framesPosted`. */
+  readonly snapshotsInlined: number;
   /** Frames reported dropped (`post` gave false, rejected or threw). */
   readonly framesDropped: number;
   /** Ops recorded (set, insert, remove, move, append calls). */
@@ -127,6 +132,8 @@ export interface OutboxStatistics {
   readonly latestFrame: number;
   /** The highest frame acked. */
   readonly lastAckedFrame: number;
+  /** The frame of the latest snapshot, posted or inline (0: none). The page has it once `lastAckedFrame` reaches it. */
+  readonly lastSnapshotFrame: number;
   /** Times pending changes outgrew their bound and a snapshot took their place. */
   readonly overflows: number;
   /** Whether the next frame will be a snapshot. */
@@ -135,6 +142,11 @@ export interface OutboxStatistics {
   readonly awaitingReady: boolean;
   /** Whether the view is visible. */
   readonly visible: boolean;
+  /**
+   * Whether the page has everything: it said `ready`, and no snapshot is due, no change pending, no frame unacked.
+   * (A page that drew its inline snapshot and found the tree unchanged is caught up without any frame posted.)
+   */
+  readonly caughtUp: boolean;
 }
 
 /** The per-view outbox (see the module doc). */
@@ -156,7 +168,19 @@ export interface Outbox {
    * it edited, or refused it): later frames carry it as `echoSeq`. See `echo-guard.ts`.
    */
   markEventProcessed(seq: number): void;
-  /** The page sent `ready`: the next frame is a snapshot, and pending patches are dropped. */
+  /**
+   * The first snapshot for the page's HTML, as the text of its `<script type="application/json">` (see
+   * `inline-snapshot.ts`), so the page draws before its first message. It takes the next frame number. Until the
+   * page's `ready`, any change to the tree makes that frame stale: the `ready` is then answered with a snapshot.
+   * `undefined` (nothing inlined; the page gets its snapshot as a message) once a `ready` came, when the tree holds
+   * typed arrays or is larger than `maxChars`, or when the `snapshot` callback threw (reported).
+   */
+  inlineSnapshot(maxChars?: number): string | undefined;
+  /**
+   * The page sent `ready`: the next frame is a snapshot, and pending patches are dropped. Not so for the first
+   * `ready` of a page that has the inline snapshot (`lastFrame` is its frame, a fresh page, no `reason`) while the
+   * tree has not changed since it was built: the page is current, and patches go on from that frame.
+   */
   receiveReady(message: ReadyMessage): void;
   /** The page acked every frame up to `frame`: the window reopens. Throws for a frame never posted. */
   acknowledge(frame: number): void;
@@ -311,6 +335,8 @@ class OutboxImpl implements Outbox {
   private _latestFrame = 0;
   private _lastAcked = 0;
   private _lastSnapshotFrame = 0;
+  /** The frame of the inline snapshot while it is current: no `ready` yet, no change since (0: none). */
+  private _inlineFrame = 0;
   private _echoSeq = 0;
   /** The page of the last `ready`: frames are addressed to it. */
   private _page = 0;
@@ -318,6 +344,7 @@ class OutboxImpl implements Outbox {
   // Statistics.
   private _framesPosted = 0;
   private _snapshotsPosted = 0;
+  private _snapshotsInlined = 0;
   private _framesDropped = 0;
   private _opsRecorded = 0;
   private _opsCoalesced = 0;
@@ -352,6 +379,8 @@ class OutboxImpl implements Outbox {
   /** Whether changes are recorded: not while a snapshot (which will carry them) is due or awaited. */
   private _recording(): boolean {
     this._opsRecorded++;
+    // The tree no longer is what the inline snapshot shows.
+    this._inlineFrame = 0;
     if (this._disposed || this._awaitingReady || this._needsSnapshot) {
       this._opsCoalesced++;
       // A snapshot that is due but could not be built (its callback threw) is tried again now.
@@ -520,8 +549,33 @@ class OutboxImpl implements Outbox {
 
   // ---- delivery -----------------------------------------------------------------------------------
 
+  inlineSnapshot(maxChars = INLINE_SNAPSHOT_MAX_CHARS): string | undefined {
+    if (this._disposed || !this._awaitingReady) return undefined;
+    let content: TreeContent;
+    try {
+      content = this._snapshot();
+    } catch (error) {
+      this._onUnexpectedError(error);
+      return undefined;
+    }
+    const frame = this._latestFrame + 1;
+    // `page` is a placeholder: the page that loads this HTML has not picked its number yet, and applies the frame as
+    // its own (PageModel.start).
+    const message: SnapshotMessage = { type: 'snapshot', v: PROTOCOL_VERSION, page: 1, frame, echoSeq: this._echoSeq, root: content.root, nodes: content.nodes };
+    if (!this._valid(message)) return undefined;
+    const text = encodeInlineSnapshot(message, maxChars);
+    if (text === undefined) return undefined;
+    this._latestFrame = frame;
+    this._lastSnapshotFrame = frame;
+    this._inlineFrame = frame;
+    this._snapshotsInlined++;
+    return text;
+  }
+
   receiveReady(message: ReadyMessage): void {
     if (this._disposed) return;
+    const inline = this._inlineFrame;
+    this._inlineFrame = 0;
     this._awaitingReady = false;
     this._page = message.page;
     // Frames in flight went to a page that is gone or starts over: none will be acked.
@@ -532,7 +586,10 @@ class OutboxImpl implements Outbox {
     // A fresh page numbers its events from 1 again.
     this._echoSeq = Math.min(this._echoSeq, message.lastSeq);
     this._clearPending();
-    this._needsSnapshot = true;
+    // The page drew the inline snapshot, and the tree is still what it shows: nothing to send. A second load of the
+    // same HTML (VS Code reloads a webview it moved) finds `_inlineFrame` cleared by the first, and gets a snapshot.
+    const current = inline !== 0 && message.lastFrame === inline && message.lastSeq === 0 && message.reason === undefined;
+    this._needsSnapshot = !current;
     this._requestFlush();
   }
 
@@ -747,6 +804,7 @@ class OutboxImpl implements Outbox {
     return {
       framesPosted: this._framesPosted,
       snapshotsPosted: this._snapshotsPosted,
+      snapshotsInlined: this._snapshotsInlined,
       framesDropped: this._framesDropped,
       opsRecorded: this._opsRecorded,
       opsCoalesced: this._opsCoalesced,
@@ -758,10 +816,12 @@ class OutboxImpl implements Outbox {
       unackedFrames: this._inFlight.length,
       latestFrame: this._latestFrame,
       lastAckedFrame: this._lastAcked,
+      lastSnapshotFrame: this._lastSnapshotFrame,
       overflows: this._overflows,
       needsSnapshot: this._needsSnapshot,
       awaitingReady: this._awaitingReady,
       visible: this._visible,
+      caughtUp: !this._disposed && !this._awaitingReady && !this._needsSnapshot && this._live === 0 && this._inFlight.length === 0,
     };
   }
 }

@@ -52,6 +52,20 @@ export type PageReceipt =
       readonly reply: ReadyMessage | undefined;
     };
 
+/**
+ * What `PageModel.start` did with the inline snapshot: drew it (`ok`) or refused it (`error`, for the page's log).
+ * Either way, send `reply` to the host: the `ready` that names the frame the page has (0 when refused).
+ */
+export type PageStart =
+  | {
+      readonly ok: true;
+      readonly frame: SnapshotMessage;
+      /** Always empty: a snapshot replaces the tree (the renderer's receipt shape). */
+      readonly applied: readonly PatchOp[];
+      readonly reply: ReadyMessage;
+    }
+  | { readonly ok: false; readonly error: string; readonly reply: ReadyMessage };
+
 /** A local edit reported by an event: the page already shows `value` for `prop`. */
 export interface LocalEdit {
   readonly prop: string;
@@ -74,6 +88,15 @@ export interface PageModel {
   readonly echoGuard: EchoGuard;
   /** The `ready` to send when the page loads (or wants to start over); patches wait for a snapshot. */
   ready(reason?: string): ReadyMessage;
+  /**
+   * Starts a page from the snapshot its HTML carries (`Outbox.inlineSnapshot`, the JSON text of the page's
+   * `#simul-snapshot` element), so that it draws before its first message. The snapshot is validated like any
+   * frame and applied as this page's own (its `page` is the host's placeholder). The reply is a `ready` that names
+   * its frame; unlike after `ready()`, patches that follow that frame apply: the host goes on from it when its
+   * tree has not changed, and sends a snapshot first when it has. Text that is not a valid snapshot is refused
+   * and the reply asks for a snapshot, as a page without one does. Only a page that has applied nothing may start.
+   */
+  start(inline: string): PageStart;
   /** Validates and applies a message from the host. Never throws. */
   receive(message: unknown): PageReceipt;
   /**
@@ -125,6 +148,27 @@ class Page implements PageModel {
     this.awaitingSnapshot = true;
     const base = { type: 'ready', v: PROTOCOL_VERSION, page: this.id, lastFrame: this.lastFrame, lastSeq: this.lastSeq } as const;
     return reason === undefined ? base : { ...base, reason: reason.slice(0, MAX_REASON_LENGTH) };
+  }
+
+  start(inline: string): PageStart {
+    if (this.lastFrame !== 0 || this.tree !== undefined) {
+      return { ok: false, error: `the inline snapshot was refused: the page has already applied frame ${this.lastFrame}`, reply: this.ready() };
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(inline) as unknown;
+    } catch (error) {
+      return { ok: false, error: `the inline snapshot was refused: it is not JSON (${error instanceof Error ? error.message : String(error)})`, reply: this.ready() };
+    }
+    if (typeof parsed !== 'object' || parsed === null || (parsed as { type?: unknown }).type !== 'snapshot') {
+      return { ok: false, error: 'the inline snapshot was refused: it is not a snapshot frame', reply: this.ready() };
+    }
+    this.awaitingSnapshot = true;
+    const receipt = this.receive({ ...parsed, page: this.id });
+    if (!receipt.ok) return { ok: false, error: `the inline snapshot was refused: ${receipt.error}`, reply: this.ready() };
+    // awaitingSnapshot stays false: the next frame is the host's snapshot or the patch after this one.
+    const reply = { type: 'ready', v: PROTOCOL_VERSION, page: this.id, lastFrame: this.lastFrame, lastSeq: this.lastSeq } as const;
+    return { ok: true, frame: receipt.frame as SnapshotMessage, applied: [], reply };
   }
 
   receive(message: unknown): PageReceipt {

@@ -3,6 +3,7 @@ import { type AppDefinition, type AppErrorReport, type AppInstance, type HotStat
 import type { HostToWebviewMessage } from '../protocol';
 import { DisposableStore, type Runtime, toDisposable } from '../runtime';
 import type { ErrorReporter } from './error-reporter';
+import { WebviewAssets } from './webview-assets';
 import { renderWebviewHtml, webviewOptions, type WebviewLocation } from './webview-html';
 
 /** View type of every Simul app's editor panel; also the key its serializer restores. */
@@ -189,7 +190,12 @@ export class AppHost implements vscode.Disposable {
    */
   sourcesReady: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: AppHostOptions) {}
+  /** The pages' script and styles, read once to be carried inline by every page. */
+  private readonly assets: WebviewAssets;
+
+  constructor(private readonly options: AppHostOptions) {
+    this.assets = new WebviewAssets(options.extensionUri, options.log);
+  }
 
   /** Makes an app openable. Its id must be unique. */
   register(source: AppSource): vscode.Disposable {
@@ -321,7 +327,7 @@ export class AppHost implements vscode.Disposable {
     for (const view of session.views) {
       view.connection.dispose();
       view.connection = this.connect(session, view.webview, true, view.location);
-      view.webview.html = this.html(view.webview, view.location, session);
+      view.webview.html = this.html(view, session);
       view.retitle();
     }
   }
@@ -385,7 +391,7 @@ export class AppHost implements vscode.Disposable {
       // those extensions may start only once the restore is done (onStartupFinished): do not hold it, wait aside.
       this.options.log.info(`Restoring a panel of app '${appId}': waiting for it to be registered`);
       panel.webview.options = webviewOptions(this.options.extensionUri);
-      panel.webview.html = renderWebviewHtml(panel.webview, this.options.extensionUri, 'panel');
+      panel.webview.html = renderWebviewHtml(panel.webview, this.options.extensionUri, 'panel', { assets: this.assets });
       void this.registration(appId, panel).then((open) => (open ? this.restoreNow(panel, state, appId) : undefined));
       return;
     }
@@ -474,7 +480,7 @@ export class AppHost implements vscode.Disposable {
     this.sideAttached = undefined;
     this.sideSession = undefined;
     this.rememberSide();
-    if (this.sideView) this.sideView.webview.html = renderWebviewHtml(this.sideView.webview, this.options.extensionUri, 'view');
+    if (this.sideView) this.sideView.webview.html = renderWebviewHtml(this.sideView.webview, this.options.extensionUri, 'view', { assets: this.assets });
   }
 
   /**
@@ -541,7 +547,7 @@ export class AppHost implements vscode.Disposable {
     store.add(panel.onDidDispose(() => this.detach(session, view, true)));
     this.watchMessages(view);
     session.views.add(view);
-    panel.webview.html = this.html(panel.webview, 'panel', session);
+    panel.webview.html = this.html(view, session);
   }
 
   private attachSide(session: AppSession, sideView: vscode.WebviewView): void {
@@ -559,7 +565,7 @@ export class AppHost implements vscode.Disposable {
     session.views.add(view);
     this.sideAttached = view;
     sideView.title = session.instance.title;
-    sideView.webview.html = this.html(sideView.webview, 'view', session);
+    sideView.webview.html = this.html(view, session);
   }
 
   /** The page's messages go to the view's connection (which saves the session after an accepted event). */
@@ -643,16 +649,23 @@ export class AppHost implements vscode.Disposable {
         connection.receive(message);
         if (connection.statistics().eventsAccepted > accepted) this.saveSoon(session);
       },
+      inlineSnapshot: () => connection.inlineSnapshot(),
       setVisible: (shown: boolean) => connection.setVisible(shown),
       dispose: () => connection.dispose(),
       statistics: () => connection.statistics(),
     };
   }
 
-  private html(webview: vscode.Webview, location: WebviewLocation, session: AppSession): string {
-    // The page gets the scripts of the kinds it will draw first (the page loads any other kind's when it comes).
-    const kinds = new Set(session.instance.content().nodes.map((n) => n.kind));
-    return renderWebviewHtml(webview, this.options.extensionUri, location, { id: session.source.id, title: session.instance.title, session: session.key }, session.notice, kinds);
+  /** The page of `view`: it carries the view's first snapshot when it can, and preloads the scripts it draws with. */
+  private html(view: AttachedView, session: AppSession): string {
+    return renderWebviewHtml(view.webview, this.options.extensionUri, view.location, {
+      app: { id: session.source.id, title: session.instance.title, session: session.key },
+      notice: session.notice,
+      // The page gets the scripts of the kinds it will draw first (the page loads any other kind's when it comes).
+      kinds: new Set(session.instance.content().nodes.map((n) => n.kind)),
+      inlineSnapshot: view.connection.inlineSnapshot(),
+      assets: this.assets,
+    });
   }
 
   dispose(): void {

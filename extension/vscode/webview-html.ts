@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { chunksForKinds, WEBVIEW_CHUNKS, type WebviewChunk } from '../protocol/webview-chunks';
+import type { WebviewAssets } from './webview-assets';
 import { webviewPageHtml, type WebviewLocation, type WebviewNotice } from './webview-page';
 
 export type { WebviewLocation, WebviewNotice } from './webview-page';
@@ -22,31 +23,41 @@ export function createNonce(): string {
   return nonce;
 }
 
+/** What a page shows beyond its location (all optional: a page without an app is an empty placeholder). */
+export interface WebviewPageContent {
+  /** The app: its id and session go on `<body>` for the panel serializer, its title names the page. */
+  readonly app?: { readonly id: string; readonly title: string; readonly session?: string };
+  /** A host notice above the app. */
+  readonly notice?: WebviewNotice;
+  /**
+   * The control kinds the host is about to draw (its tree now): the page preloads the scripts they need (toolkit.js,
+   * markdown.js) and runs them when it draws those kinds; a kind that comes later is loaded by the page.
+   */
+  readonly kinds?: Iterable<string>;
+  /** The first snapshot (`ViewConnection.inlineSnapshot()`), drawn before any message. */
+  readonly inlineSnapshot?: string;
+  /** The script and styles to carry inline; until they are read (or if they cannot be) the page fetches them. */
+  readonly assets?: WebviewAssets;
+}
+
 /**
  * The page for a Simul webview. Strict CSP (see `webviewCsp`): nothing by default; scripts only with this
  * page's nonce; styles, fonts (codicons) and images only from the extension's own webview resources (and
  * the nonce for styles the toolkit injects; data: and blob: images); every URL passes through `asWebviewUri`.
- * `kinds` are the control kinds the host is about to draw (its tree now): the page preloads the scripts they need
- * (toolkit.js, markdown.js) and runs them when it draws those kinds; a kind that comes later is loaded by the page.
  */
-export function renderWebviewHtml(
-  webview: vscode.Webview,
-  extensionUri: vscode.Uri,
-  location: WebviewLocation,
-  app?: { readonly id: string; readonly title: string; readonly session?: string },
-  notice?: WebviewNotice,
-  kinds: Iterable<string> = [],
-): string {
+export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, location: WebviewLocation, content: WebviewPageContent = {}): string {
   const uri = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   return webviewPageHtml({
     cspSource: webview.cspSource,
     nonce: createNonce(),
     scriptUri: uri('out', 'webview', 'main.js'),
     chunkUris: Object.fromEntries(WEBVIEW_CHUNKS.map((c) => [c, uri('out', 'webview', `${c}.js`)])) as Record<WebviewChunk, string>,
-    chunks: chunksForKinds(kinds),
+    chunks: chunksForKinds(content.kinds ?? []),
     styleUris: [uri('out', 'webview', 'codicon.css'), uri('media', 'webview.css')],
     location,
-    app,
-    notice,
+    app: content.app,
+    notice: content.notice,
+    inlineSnapshot: content.inlineSnapshot,
+    inlineAssets: content.assets?.inline,
   });
 }

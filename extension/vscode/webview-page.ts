@@ -4,6 +4,7 @@
  * the very same page from a local server, so the renderer is tested under the CSP it ships with.
  */
 
+import { INLINE_SNAPSHOT_ELEMENT_ID, LATE_STYLE_META } from '../protocol/inline-snapshot';
 import { WEBVIEW_CHUNKS, type WebviewChunk } from '../protocol/webview-chunks';
 
 /** Where a Simul webview is shown: an editor panel or the side-panel view. */
@@ -42,6 +43,35 @@ export interface WebviewPageParts {
    * protocol draws, shown until the host renders the page again without it.
    */
   readonly notice?: WebviewNotice;
+  /**
+   * The first snapshot as `Outbox.inlineSnapshot()` wrote it (JSON, every `<` escaped): the page draws it as soon as
+   * its script runs, before any message. Without it the page waits for the snapshot that answers its `ready`.
+   */
+  readonly inlineSnapshot?: string;
+  /**
+   * The core script and style sheets, put into the page instead of fetched from `scriptUri` and `styleUris`: a
+   * webview fetches each resource through the workbench, and the page can draw nothing before its script and
+   * styles arrive (see `webview-assets.ts`). They carry the page's nonce, as fetched ones do. A style sheet it does
+   * not carry is linked by the page itself once the window has loaded (`<meta name="simul-late-style">`), so that
+   * fetching it holds up neither the first drawing nor the `load` event, at which VS Code shows the page.
+   */
+  readonly inlineAssets?: InlineAssets;
+}
+
+/**
+ * The core script and style sheets as text (`webview-assets.ts`). None may contain `</script` or `</style`, nor
+ * relative URLs.
+ */
+export interface InlineAssets {
+  /** out/webview/main.js. */
+  readonly script: string;
+  /** Style sheets by file name (`webview.css`): the `styleUris` whose last path segment is named here. */
+  readonly styles: Readonly<Record<string, string>>;
+}
+
+/** The file name a style URI ends with. */
+function fileName(uri: string): string {
+  return uri.replace(/[?#].*$/, '').split('/').pop() ?? '';
 }
 
 /** A host notice on a page: a warning banner with a title and a message (plain text; lines are kept). */
@@ -76,7 +106,15 @@ function noticeHtml(notice: WebviewNotice): string {
 
 export function webviewPageHtml(parts: WebviewPageParts): string {
   const { nonce } = parts;
-  const styles = parts.styleUris.map((uri) => `<link rel="stylesheet" href="${uri}" nonce="${nonce}">`).join('\n');
+  const inline = parts.inlineAssets;
+  const styles = parts.styleUris
+    .map((uri) => {
+      if (inline === undefined) return `<link rel="stylesheet" href="${uri}" nonce="${nonce}">`;
+      const css = inline.styles[fileName(uri)];
+      return css !== undefined ? `<style nonce="${nonce}">${css}</style>` : `<meta name="${LATE_STYLE_META}" content="${uri}">`;
+    })
+    .join('\n');
+  const script = inline ? `<script nonce="${nonce}">${inline.script}</script>` : `<script nonce="${nonce}" src="${parts.scriptUri}"></script>`;
   const chunkMetas = WEBVIEW_CHUNKS.map((c) => `<meta name="simul-chunk-${c}" content="${parts.chunkUris[c]}">`).join('\n');
   // Preloaded, not <script>: a chunk's script would run right after main.js, and the snapshot that main.js asked
   // for would wait for it (toolkit.js takes tens of ms to parse and register). The page adds the script when a
@@ -98,7 +136,7 @@ ${styles}
 </head>
 <body data-location="${parts.location}"${parts.app ? ` data-app="${escapeHtml(parts.app.id)}"` : ''}${parts.app?.session ? ` data-session="${escapeHtml(parts.app.session)}"` : ''}>
 ${parts.notice ? noticeHtml(parts.notice) : ''}<main id="root" aria-busy="true"></main>
-<script nonce="${nonce}" src="${parts.scriptUri}"></script>
+${parts.inlineSnapshot !== undefined ? `<script type="application/json" id="${INLINE_SNAPSHOT_ELEMENT_ID}" nonce="${nonce}">${parts.inlineSnapshot}</script>\n` : ''}${script}
 </body>
 </html>`;
 }

@@ -18,6 +18,7 @@ import * as vscode from 'vscode';
 import type { SimulApi } from '../../extension/vscode/main';
 import type { ReportedError } from '../../extension/vscode/error-reporter';
 import type { ViewConnection } from '../../extension/app';
+import { pageLoaded } from './support';
 
 const EXTENSION_ID = 'simul.simul';
 const CYCLES = 200;
@@ -58,7 +59,7 @@ function heapMb(): number {
 
 async function open(id: string): Promise<Session> {
   const session = await vscode.commands.executeCommand<Session>('simul.openApp', id);
-  await until(() => [...session.views].some((v) => v.connection.statistics().framesPosted > 0), `${session.label}'s page loaded and got its snapshot`);
+  await until(() => [...session.views].some((v) => pageLoaded(v.connection.statistics())), `${session.label}'s page loaded and has its tree`);
   return session;
 }
 

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ViewConnection } from '../../extension/app';
 import type { SimulApi } from '../../extension/vscode/main';
-import { EXTENSION_ID, until } from './support';
+import { EXTENSION_ID, pageLoaded, until } from './support';
 
 /** What `simul.openApp` returns: the running session (same extension host, so the object itself). */
 interface Session {
@@ -58,7 +58,7 @@ suite('Commands: several instances, Reload App, Show Log', () => {
 
   async function open(): Promise<Session> {
     const session = await vscode.commands.executeCommand<Session>('simul.openApp', 'cmd-notes');
-    await until(() => [...session.views].some((v) => v.connection.statistics().framesPosted > 0), `${session.label}'s page got its snapshot`);
+    await until(() => [...session.views].some((v) => pageLoaded(v.connection.statistics())), `${session.label}'s page loaded and has its tree`);
     return session;
   }
 
@@ -68,6 +68,13 @@ suite('Commands: several instances, Reload App, Show Log', () => {
     assert.notEqual(first.label, second.label);
     const panels = [first, second].map((s) => [...s.views].find((v) => v.location === 'panel')?.panel);
     assert.ok(panels[0] && panels[1] && panels[0] !== panels[1], 'the two instances share a panel');
+    // Each page drew the snapshot its HTML carried; its ready named it, and the tree had not changed: no snapshot
+    // message was needed (the app's ticks change no control).
+    for (const s of [first, second]) {
+      const stats = [...s.views][0].connection.statistics();
+      assert.equal(stats.snapshotsInlined, 1, `${s.label}: the first snapshot was not in the page's HTML`);
+      assert.equal(stats.snapshotsPosted, 0, `${s.label}: a snapshot was posted although the page had it`);
+    }
     send(first, 'note', 'input', { value: 'only in the first' });
     await until(() => first.instance.find('echo')?.get('text') === 'note: only in the first', 'the first instance took the edit');
     assert.equal(second.instance.find('echo')?.get('text'), 'note: ', 'the edit reached the other instance');
@@ -96,7 +103,7 @@ suite('Commands: several instances, Reload App, Show Log', () => {
     assert.deepEqual(oldTasks(), [], 'a task of the old instance is still running');
     assert.equal(session.instance.find('echo')?.get('text'), 'note: ', 'Reload App starts afresh (a hot reload is what keeps edits)');
     assert.ok([...session.views].some((v) => v.panel === panel), 'the app left its panel');
-    await until(() => [...session.views].some((v) => v.connection.statistics().framesPosted > 0), 'the panel got the new instance');
+    await until(() => [...session.views].some((v) => pageLoaded(v.connection.statistics())), 'the panel loaded the new instance');
     await api.closeApp(session.label);
   });
 

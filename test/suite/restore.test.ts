@@ -13,7 +13,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, until } from './support';
+import { EXTENSION_ID, pageLoaded, until } from './support';
 import { defineApp, type State, state, ui } from '../../extension/simul';
 import { APP_PANEL_TYPE, AppHost, type AppSession } from '../../extension/vscode/app-host';
 import { ErrorReporter } from '../../extension/vscode/error-reporter';
@@ -108,7 +108,7 @@ const text = (session: AppSession, id: string): unknown => prop(session, id, 'te
 
 /** Resolves once the page of every view of `session` loaded and got its snapshot. */
 async function loaded(session: AppSession): Promise<void> {
-  await until(() => [...session.views].every((v) => v.connection.statistics().framesPosted > 0), `${session.label}'s page loaded and got its snapshot`, 20_000);
+  await until(() => [...session.views].every((v) => pageLoaded(v.connection.statistics())), `${session.label}'s page loaded and has its tree`, 20_000);
 }
 
 interface Saved {

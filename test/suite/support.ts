@@ -16,6 +16,24 @@ export async function until<T>(check: () => T | undefined | false, what: string,
   }
 }
 
+/** What `pageLoaded` reads: a view connection's statistics. */
+interface PageStatistics {
+  readonly readies: number;
+  readonly awaitingReady: boolean;
+  readonly needsSnapshot: boolean;
+  readonly lastAckedFrame: number;
+  readonly lastSnapshotFrame: number;
+}
+
+/**
+ * Whether a view's page loaded and has the whole tree: it said `ready`, and it has the latest snapshot (the one its
+ * HTML carried, which its ready named as current, or the one that answered the ready, acked). Patches may still be
+ * flowing: an app that changes all the time is never "caught up", but its page has loaded.
+ */
+export function pageLoaded(stats: PageStatistics): boolean {
+  return stats.readies > 0 && !stats.awaitingReady && !stats.needsSnapshot && stats.lastSnapshotFrame > 0 && stats.lastAckedFrame >= stats.lastSnapshotFrame;
+}
+
 /** The sample workspace's folder. */
 export function workspaceFolder(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -27,6 +27,7 @@ import type {
 } from '../../extension/protocol/messages';
 import { PROTOCOL_VERSION } from '../../extension/protocol/messages';
 import { WEBVIEW_CHUNKS, type WebviewChunk } from '../../extension/protocol/webview-chunks';
+import { encodeInlineSnapshot } from '../../extension/protocol/inline-snapshot';
 import { webviewPageHtml } from '../../extension/vscode/webview-page';
 
 /** The repository root (tests run from out/test/webview/). */
@@ -57,9 +58,24 @@ export const TINY_PNG = Uint8Array.from(
   Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAE0lEQVR4nGP4z8DAsACIGf4DAQAclwWcT4AauwAAAABJRU5ErkJggg==', 'base64'),
 );
 
-/** The served page: the shipped template, with this server as the webview's resource origin. */
-function pageHtml(origin: string, location: 'panel' | 'view', chunks: readonly WebviewChunk[]): string {
+/**
+ * The served page: the shipped template, with this server as the webview's resource origin. With `inline`, the page
+ * carries the snapshot (frame 1) and its script and webview.css, as the extension renders it once its assets are read
+ * (extension/vscode/webview-assets.ts); codicon.css is then linked by the page after `load`.
+ */
+function pageHtml(origin: string, location: 'panel' | 'view', chunks: readonly WebviewChunk[], inline?: TreeContent): string {
+  const inlined =
+    inline === undefined
+      ? {}
+      : {
+          inlineSnapshot: encodeInlineSnapshot({ type: 'snapshot', v: PROTOCOL_VERSION, page: 1, frame: 1, echoSeq: 0, root: inline.root, nodes: inline.nodes }),
+          inlineAssets: {
+            script: readFileSync(join(ROOT, 'out', 'webview', 'main.js'), 'utf8'),
+            styles: { 'webview.css': readFileSync(join(ROOT, 'media', 'webview.css'), 'utf8') },
+          },
+        };
   return webviewPageHtml({
+    ...inlined,
     cspSource: origin,
     nonce: `test${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`,
     scriptUri: `${origin}/out/webview/main.js`,
@@ -71,13 +87,14 @@ function pageHtml(origin: string, location: 'panel' | 'view', chunks: readonly W
 }
 
 /** Serves the page and what it loads (out/webview/, media/, the test image); nothing else. */
-async function startServer(): Promise<{ server: Server; origin: string }> {
+async function startServer(inlinePages: Map<string, TreeContent>): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/' || url.pathname === '/view') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       const chunks = (url.searchParams.get('chunks') ?? '').split(',').filter((c): c is WebviewChunk => (WEBVIEW_CHUNKS as readonly string[]).includes(c));
-      res.end(pageHtml(origin, url.pathname === '/view' ? 'view' : 'panel', chunks));
+      const inline = inlinePages.get(url.searchParams.get('inline') ?? '');
+      res.end(pageHtml(origin, url.pathname === '/view' ? 'view' : 'panel', chunks, inline));
       return;
     }
     if (url.pathname === '/favicon.ico') {
@@ -110,10 +127,13 @@ async function startServer(): Promise<{ server: Server; origin: string }> {
 
 /** The headless browser and the server, shared by the tests of one file. */
 export class Harness {
+  private _inlineCount = 0;
+
   private constructor(
     readonly browser: Browser,
     private readonly _server: Server,
     readonly origin: string,
+    private readonly _inlinePages: Map<string, TreeContent>,
   ) {}
 
   static async start(): Promise<Harness> {
@@ -122,17 +142,21 @@ export class Harness {
       'out/webview/main.js is missing: build it first (node scripts/build.mjs --only=webview,tests)',
     );
     const host = (await import(pathToFileURL(join(ROOT, 'scripts', 'vscode-host.mjs')).href)) as { CHROMIUM_ARGS: string[]; chromiumPath(): string };
-    const { server, origin } = await startServer();
+    const inlinePages = new Map<string, TreeContent>();
+    const { server, origin } = await startServer(inlinePages);
     const browser = await chromium.launch({ executablePath: host.chromiumPath(), headless: true, args: host.CHROMIUM_ARGS });
-    return new Harness(browser, server, origin);
+    return new Harness(browser, server, origin, inlinePages);
   }
 
   /**
    * A fresh page with the webview loaded in `theme`, its `ready` received. `chunks` are the scripts the page's HTML
    * loads after main.js, as the host includes them for the kinds of its first snapshot (default none: the page
-   * loads each chunk when a control needs it).
+   * loads each chunk when a control needs it). With `inline`, the page's HTML carries that tree as snapshot frame 1
+   * and its script and styles inline, as the extension serves it; the next frame the page is sent is frame 2.
    */
-  async open(options: { theme?: ThemeName; width?: number; height?: number; location?: 'panel' | 'view'; chunks?: readonly WebviewChunk[] } = {}): Promise<WebviewPage> {
+  async open(
+    options: { theme?: ThemeName; width?: number; height?: number; location?: 'panel' | 'view'; chunks?: readonly WebviewChunk[]; inline?: TreeContent } = {},
+  ): Promise<WebviewPage> {
     const page = await this.browser.newPage({ viewport: { width: options.width ?? 900, height: options.height ?? 800 } });
     const errors: string[] = [];
     const logs: string[] = [];
@@ -142,9 +166,17 @@ export class Harness {
     });
     page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
     await page.addInitScript(installStubs, { themes: THEMES, initial: options.theme ?? 'dark' });
-    await page.goto(`${this.origin}/${options.location === 'view' ? 'view' : ''}${options.chunks?.length ? `?chunks=${options.chunks.join(',')}` : ''}`);
+    const query = new URLSearchParams();
+    if (options.chunks?.length) query.set('chunks', options.chunks.join(','));
+    if (options.inline !== undefined) {
+      const key = String(++this._inlineCount);
+      this._inlinePages.set(key, options.inline);
+      query.set('inline', key);
+    }
+    await page.goto(`${this.origin}/${options.location === 'view' ? 'view' : ''}${query.size > 0 ? `?${query}` : ''}`);
     const wp = new WebviewPage(page, errors, logs);
-    await wp.readyMessage();
+    const ready = await wp.readyMessage();
+    wp.frame = ready.lastFrame;
     return wp;
   }
 

@@ -1,0 +1,94 @@
+/**
+ * The page the extension serves once its assets are read: the first snapshot, the core script and webview.css in
+ * the HTML (extension/protocol/inline-snapshot.ts, extension/vscode/webview-assets.ts), under the same strict CSP.
+ * The page must draw before any message from the host, tell the host which frame it has, go on with the next patch,
+ * and link codicon.css only after `load` (at which VS Code shows the page).
+ */
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { ReadyMessage } from '../../extension/protocol/messages';
+import { Harness, node } from './harness';
+
+let harness: Harness;
+before(async () => {
+  harness = await Harness.start();
+});
+after(async () => harness.close());
+
+const HOSTILE = '</script><script>window.__pwned = true</script><!-- </style>';
+
+const tree = {
+  root: 'app',
+  nodes: [node('app', 'column', {}, ['title', 'odd', 'go']), node('title', 'text', { text: 'Drawn from the HTML' }), node('odd', 'text', { text: HOSTILE }), node('go', 'button', { label: 'Go', icon: 'play' })],
+};
+
+describe('a page that carries its first snapshot, script and styles', () => {
+  test('draws before any message, asks for nothing, and applies the next patch; nothing but codicon.css (after load) and the toolkit is fetched', async () => {
+    const wp = await harness.open({ inline: tree, chunks: ['toolkit'] });
+    try {
+      // No frame was sent to this page: what it shows came from its HTML.
+      assert.equal(await wp.control('title').innerText(), 'Drawn from the HTML');
+      assert.equal(await wp.control('odd').innerText(), HOSTILE, "an app's '</script>' is text, not markup");
+      assert.equal(await wp.page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned), undefined);
+      const posted = await wp.posted();
+      assert.deepEqual(posted, [{ type: 'ready', v: 1, page: wp.pageId, lastFrame: 1, lastSeq: 0 }] satisfies ReadyMessage[], 'one ready naming frame 1, no ack');
+
+      // The host found its tree unchanged and goes on from frame 1.
+      await wp.set('title', 'text', 'Patched');
+      assert.equal(wp.frame, 2);
+      assert.equal(await wp.control('title').innerText(), 'Patched');
+
+      const scripts = await wp.page.evaluate(() => [...document.scripts].map((s) => (s.src ? new URL(s.src).pathname : `inline ${s.type || 'script'}`)));
+      assert.deepEqual(scripts.slice(0, 2), ['inline application/json', 'inline script'], 'the snapshot, then the core bundle, both in the HTML');
+      const late = await wp.page.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].map((l) => new URL(l.href).pathname));
+      assert.deepEqual(late, ['/out/webview/codicon.css'], 'codicon.css linked by the page');
+      const codiconLoadedAfterLoad = await wp.page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+        const css = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/codicon.css'));
+        return css !== undefined && css.startTime >= nav.loadEventStart;
+      });
+      assert.equal(codiconLoadedAfterLoad, true, 'codicon.css was fetched after the load event');
+      // The icon font applies once codicon.css is in.
+      const iconFont = await wp.page.waitForFunction(() => {
+        const icon = document.querySelector('.codicon-play');
+        return icon !== null && getComputedStyle(icon).fontFamily.includes('codicon') ? getComputedStyle(icon).fontFamily : undefined;
+      });
+      assert.match(String(await iconFont.jsonValue()), /codicon/);
+      // Everything the page fetched since it started (the resource timing buffer holds the first 250).
+      const fetched = await wp.page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+      assert.ok(fetched.includes('/out/webview/codicon.css'), 'the resource list is the page\'s');
+      assert.deepEqual(
+        fetched.filter((p) => p.endsWith('/main.js') || p.endsWith('/webview.css')),
+        [],
+        'neither main.js nor webview.css was fetched',
+      );
+      assert.deepEqual(wp.errors, [], 'no CSP violation, no error');
+    } finally {
+      await wp.close();
+    }
+  });
+
+  test('a stale inline snapshot is replaced by the snapshot the host answers with, and a broken one is logged and asked for again', async () => {
+    const wp = await harness.open({ inline: tree });
+    try {
+      // The host's tree changed before the ready: it answers with a snapshot, numbered after the inline frame.
+      await wp.snapshot({ root: 'app', nodes: [node('app', 'column', {}, ['title']), node('title', 'text', { text: 'Newer' })] });
+      assert.equal(await wp.control('title').innerText(), 'Newer');
+      assert.equal(await wp.page.locator('[data-control-id="odd"]').count(), 0);
+      assert.deepEqual(wp.errors, []);
+    } finally {
+      await wp.close();
+    }
+    const broken = await harness.open({ inline: { root: 'app', nodes: [node('app', 'column', {}, ['missing'])] } });
+    try {
+      assert.equal(broken.frame, 0, 'the page asks for a snapshot as a fresh page does');
+      assert.equal(broken.errors.length, 1);
+      assert.match(broken.errors[0], /Simul: the inline snapshot was refused: .*missing/);
+      await broken.snapshot(tree);
+      assert.equal(await broken.control('title').innerText(), 'Drawn from the HTML');
+    } finally {
+      await broken.close();
+    }
+  });
+});
