@@ -155,7 +155,16 @@ export class Harness {
    * and its script and styles inline, as the extension serves it; the next frame the page is sent is frame 2.
    */
   async open(
-    options: { theme?: ThemeName; width?: number; height?: number; location?: 'panel' | 'view'; chunks?: readonly WebviewChunk[]; inline?: TreeContent } = {},
+    options: {
+      theme?: ThemeName;
+      width?: number;
+      height?: number;
+      location?: 'panel' | 'view';
+      chunks?: readonly WebviewChunk[];
+      inline?: TreeContent;
+      /** Runs before the page navigates (e.g. `page.route` to hold a script back). */
+      beforeLoad?: (page: Page) => Promise<unknown>;
+    } = {},
   ): Promise<WebviewPage> {
     const page = await this.browser.newPage({ viewport: { width: options.width ?? 900, height: options.height ?? 800 } });
     const errors: string[] = [];
@@ -166,6 +175,7 @@ export class Harness {
     });
     page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
     await page.addInitScript(installStubs, { themes: THEMES, initial: options.theme ?? 'dark' });
+    await options.beforeLoad?.(page);
     const query = new URLSearchParams();
     if (options.chunks?.length) query.set('chunks', options.chunks.join(','));
     if (options.inline !== undefined) {
@@ -173,7 +183,8 @@ export class Harness {
       this._inlinePages.set(key, options.inline);
       query.set('inline', key);
     }
-    await page.goto(`${this.origin}/${options.location === 'view' ? 'view' : ''}${query.size > 0 ? `?${query}` : ''}`);
+    // With `beforeLoad` a test may hold a script back, and `load` waits for it: wait only for the document then.
+    await page.goto(`${this.origin}/${options.location === 'view' ? 'view' : ''}${query.size > 0 ? `?${query}` : ''}`, { waitUntil: options.beforeLoad ? 'domcontentloaded' : 'load' });
     const wp = new WebviewPage(page, errors, logs);
     const ready = await wp.readyMessage();
     wp.frame = ready.lastFrame;

@@ -69,6 +69,50 @@ describe('a page that carries its first snapshot, script and styles', () => {
     }
   });
 
+  test('a button drawn before toolkit.js has run looks like one, where and as large as it will be after the upgrade', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const wp = await harness.open({
+      inline: { root: 'app', nodes: [node('app', 'column', {}, ['title', 'go']), node('title', 'text', { text: 'Title' }), node('go', 'button', { label: 'Run the job' })] },
+      chunks: ['toolkit'],
+      // toolkit.js is held back until the button before the upgrade has been measured.
+      beforeLoad: (page) => page.route('**/toolkit.js', async (route) => {
+        await held;
+        await route.continue();
+      }),
+    });
+    try {
+      const button = wp.control('go').locator('vscode-button');
+      const look = () =>
+        button.evaluate((e) => {
+          const r = e.getBoundingClientRect();
+          const style = getComputedStyle(e);
+          return { defined: e.matches(':defined'), visible: style.visibility, x: r.x, y: r.y, width: r.width, height: r.height, background: style.backgroundColor };
+        });
+      const before = await look();
+      assert.equal(before.defined, false, 'the toolkit ran before it was released');
+      assert.equal(before.visible, 'visible');
+      const buttonBackground = await wp.page.evaluate(() => {
+        const p = document.createElement('div');
+        p.style.color = getComputedStyle(document.body).getPropertyValue('--vscode-button-background');
+        document.body.append(p);
+        const rgb = getComputedStyle(p).color;
+        p.remove();
+        return rgb;
+      });
+      assert.equal(before.background, buttonBackground, 'drawn in the theme\'s button colour');
+      release();
+      await wp.page.waitForFunction(() => document.querySelector('vscode-button')?.matches(':defined') === true);
+      await wp.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const after = await look();
+      // The upgrade may not move or resize it by more than a pixel or two (no layout shift worth the name).
+      for (const k of ['x', 'y', 'width', 'height'] as const) assert.ok(Math.abs(after[k] - before[k]) <= 2, `${k}: ${before[k]} before the upgrade, ${after[k]} after`);
+      assert.deepEqual(wp.errors, []);
+    } finally {
+      await wp.close();
+    }
+  });
+
   test('a stale inline snapshot is replaced by the snapshot the host answers with, and a broken one is logged and asked for again', async () => {
     const wp = await harness.open({ inline: tree });
     try {
