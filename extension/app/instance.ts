@@ -146,8 +146,9 @@ export interface ViewConnection {
   receive(message: unknown): void;
   /**
    * The first snapshot for the view's HTML (`Outbox.inlineSnapshot`): put it in the page (`renderWebviewHtml`) so the
-   * page draws before its first message. `undefined` when it cannot be inlined (binary data, too large, a `ready`
-   * already came): the page then gets its snapshot as a message.
+   * page draws before its first message. `undefined` when it cannot be inlined (too large, a value JSON
+   * cannot carry exactly: see `encodeInlineSnapshot`; or a `ready` already came): the page then gets its snapshot
+   * as a message.
    */
   inlineSnapshot(): string | undefined;
   /** The view was hidden or revealed: nothing is posted while hidden. */

@@ -172,8 +172,9 @@ export interface Outbox {
    * The first snapshot for the page's HTML, as the text of its `<script type="application/json">` (see
    * `inline-snapshot.ts`), so the page draws before its first message. It takes the next frame number. Until the
    * page's `ready`, any change to the tree makes that frame stale: the `ready` is then answered with a snapshot.
-   * `undefined` (nothing inlined; the page gets its snapshot as a message) once a `ready` came, when the tree holds
-   * typed arrays or is larger than `maxChars`, or when the `snapshot` callback threw (reported).
+   * `undefined` (nothing inlined; the page gets its snapshot as a message) once a `ready` came, when the tree cannot
+   * be written exactly (see `encodeInlineSnapshot`) or is larger than `maxChars`, or when the `snapshot` callback
+   * threw (reported).
    */
   inlineSnapshot(maxChars?: number): string | undefined;
   /**

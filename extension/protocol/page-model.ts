@@ -12,6 +12,7 @@
  */
 
 import { createControlTree, type ControlTree } from './control-tree';
+import { parseInlineSnapshot } from './inline-snapshot';
 import { createEchoGuard, type EchoGuard } from './echo-guard';
 import {
   HOST_MESSAGE_LIMITS,
@@ -156,7 +157,7 @@ class Page implements PageModel {
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(inline) as unknown;
+      parsed = parseInlineSnapshot(inline);
     } catch (error) {
       return { ok: false, error: `the inline snapshot was refused: it is not JSON (${error instanceof Error ? error.message : String(error)})`, reply: this.ready() };
     }

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ReadyMessage } from '../../extension/protocol/messages';
-import { Harness, node } from './harness';
+import { Harness, node, TINY_PNG } from './harness';
 
 let harness: Harness;
 before(async () => {
@@ -107,6 +107,33 @@ describe('a page that carries its first snapshot, script and styles', () => {
       const after = await look();
       // The upgrade may not move or resize it by more than a pixel or two (no layout shift worth the name).
       for (const k of ['x', 'y', 'width', 'height'] as const) assert.ok(Math.abs(after[k] - before[k]) <= 2, `${k}: ${before[k]} before the upgrade, ${after[k]} after`);
+      assert.deepEqual(wp.errors, []);
+    } finally {
+      await wp.close();
+    }
+  });
+
+  test("a chart's series and an image's bytes travel in the HTML too: drawn with no message", async () => {
+    const x = Float64Array.from({ length: 50 }, (_, i) => i);
+    const y0 = Float64Array.from(x, (v) => Math.sin(v / 8));
+    const wp = await harness.open({
+      inline: {
+        root: 'app',
+        nodes: [
+          node('app', 'column', {}, ['c', 'pic']),
+          node('c', 'lineChart', { title: 'Inline', series: [{ name: 'a' }], x, y0, height: 120 }),
+          node('pic', 'image', { bytes: TINY_PNG, alt: 'tiny' }),
+        ],
+      },
+    });
+    try {
+      assert.deepEqual((await wp.posted()).map((m) => m.type), ['ready'], 'no frame was needed');
+      assert.match((await wp.control('c').getByRole('img').getAttribute('aria-label')) ?? '', /^Inline: 50 points/);
+      const size = await wp.control('pic').locator('img').evaluate(async (img: HTMLImageElement) => {
+        await img.decode();
+        return [img.naturalWidth, img.naturalHeight, img.src.startsWith('blob:')];
+      });
+      assert.deepEqual(size, [2, 2, true], "the PNG's bytes came through");
       assert.deepEqual(wp.errors, []);
     } finally {
       await wp.close();
