@@ -218,8 +218,8 @@ function print(r) {
   row(['---', '---:', '---:']);
   for (const [label, f] of [
     ['command → first paint (the driver finds the content)', st.commandToFirstPaintMs],
-    ['command → page shown (page clock: content drawn and `load`)', st.commandToShownMs],
-    ['command → the page\'s document starts', st.commandToDocumentMs],
+    ['command → page shown (page clock: content there and the written page\'s `load`)', st.commandToShownMs],
+    ['command → the webview\'s frame starts', st.commandToDocumentMs],
   ]) {
     if (!f) continue;
     row([`${label}, p50 of ${f.simul.all.length} (ms)`, f.baseline.p50, f.simul.p50]);

@@ -8,7 +8,9 @@
  * `loadChunk` runs a chunk when a control needs it: it adds a `<script>` with the page's nonce (from
  * `<meta name="simul-nonce">`), which the CSP allows (`script-src 'nonce-…'`, nothing else). It runs after the
  * frame that asked for it is drawn, so the rest of that frame is not held up. A script already in the page (an
- * earlier call's) is waited for, never added twice.
+ * earlier call's) is waited for, never added twice. Before the window's `load`, a chunk the page did not preload
+ * is added only at `load`: a script added earlier would hold `load` up, and VS Code shows a webview page at `load`
+ * (a page that carries its script inline has no preloads, and draws its first snapshot before any chunk).
  */
 
 import type { WebviewChunk } from '../extension/protocol/webview-chunks';
@@ -73,12 +75,27 @@ export function loadChunk<N extends WebviewChunk>(name: N): Promise<ChunkApis[N]
     r.waiting[name] = waiting;
     waiting.push(resolve as (api: unknown) => void);
   });
-  if (document.querySelector(`script[data-simul-chunk="${name}"]`) === null) addScript(name);
+  if (document.readyState === 'complete' || preloaded(name)) addScriptOnce(name);
+  else window.addEventListener('load', () => addScriptOnce(name), { once: true });
   return promise;
 }
 
+function chunkSrc(name: WebviewChunk): string | undefined {
+  return document.querySelector<HTMLMetaElement>(`meta[name="simul-chunk-${name}"]`)?.content;
+}
+
+/** Whether the host's HTML preloads the chunk (its fetch has started already). */
+function preloaded(name: WebviewChunk): boolean {
+  const src = chunkSrc(name);
+  return src !== undefined && [...document.querySelectorAll<HTMLLinkElement>('link[rel="preload"]')].some((l) => l.getAttribute('href') === src);
+}
+
+function addScriptOnce(name: WebviewChunk): void {
+  if (document.querySelector(`script[data-simul-chunk="${name}"]`) === null) addScript(name);
+}
+
 function addScript(name: WebviewChunk): void {
-  const src = document.querySelector<HTMLMetaElement>(`meta[name="simul-chunk-${name}"]`)?.content;
+  const src = chunkSrc(name);
   const nonce = document.querySelector<HTMLMetaElement>('meta[name="simul-nonce"]')?.content;
   if (!src || !nonce) {
     console.error(`Simul: the page does not say where its ${name} script is (meta simul-chunk-${name}, simul-nonce)`);

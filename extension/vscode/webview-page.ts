@@ -27,7 +27,7 @@ export interface WebviewPageParts {
    * The chunks the first snapshot needs (`chunksForKinds` of the kinds the host is about to draw): the page fetches
    * them at once (`<link rel="preload">`, with the nonce) and runs each when a control first needs it, after the
    * snapshot that has it is drawn; a page of core controls fetches and parses no toolkit and no markdown-it.
-   * Default none: the page then fetches each chunk when a control first needs it.
+   * Default none: the page then fetches each chunk when a control first needs it. Ignored with `inlineAssets`.
    */
   readonly chunks?: readonly WebviewChunk[];
   /** Style sheets, in order (codicons, then ours). */
@@ -118,8 +118,10 @@ export function webviewPageHtml(parts: WebviewPageParts): string {
   const chunkMetas = WEBVIEW_CHUNKS.map((c) => `<meta name="simul-chunk-${c}" content="${parts.chunkUris[c]}">`).join('\n');
   // Preloaded, not <script>: a chunk's script would run right after main.js, and the snapshot that main.js asked
   // for would wait for it (toolkit.js takes tens of ms to parse and register). The page adds the script when a
-  // control needs it (webview/chunks.ts), and the fetch has been done by then.
-  const chunkPreloads = WEBVIEW_CHUNKS.filter((c) => parts.chunks?.includes(c) === true)
+  // control needs it (webview/chunks.ts), and the fetch has been done by then. Not for a page that carries its
+  // script inline: it draws at once, and a preload would hold up its `load` event, at which VS Code shows the page;
+  // such a page fetches chunks after `load`.
+  const chunkPreloads = WEBVIEW_CHUNKS.filter((c) => inline === undefined && parts.chunks?.includes(c) === true)
     .map((c) => `\n<link rel="preload" as="script" href="${parts.chunkUris[c]}" nonce="${nonce}">`)
     .join('');
   return `<!DOCTYPE html>

@@ -38,13 +38,14 @@ describe('webview page', () => {
 
   test('inline: the snapshot in a JSON script element, the core script and webview.css in the page with the nonce, codicon.css linked late', () => {
     const inlineAssets = { script: 'console.log("core")', styles: { 'webview.css': 'body{color:red}' } };
-    const html = webviewPageHtml({ ...parts, inlineSnapshot: '{"type":"snapshot"}', inlineAssets });
+    const html = webviewPageHtml({ ...parts, inlineSnapshot: '{"type":"snapshot"}', inlineAssets, chunks: ['toolkit'] });
     assert.ok(html.includes(`<script type="application/json" id="simul-snapshot" nonce="${parts.nonce}">{"type":"snapshot"}</script>`));
     assert.ok(html.includes(`<script nonce="${parts.nonce}">console.log("core")</script>`));
     assert.ok(html.includes(`<style nonce="${parts.nonce}">body{color:red}</style>`));
     assert.deepEqual(srcs(html), [], 'no script is fetched');
     assert.doesNotMatch(html, /<link rel="stylesheet"/, 'no style sheet holds up the page');
     assert.ok(html.includes(`<meta name="simul-late-style" content="${parts.styleUris[0]}">`));
+    assert.deepEqual(preloads(html), [], 'a page that draws at once preloads nothing: a preload would hold up its load event');
     // The snapshot comes before the script that reads it; the CSP is the same as without inlining.
     assert.ok(html.indexOf('id="simul-snapshot"') < html.indexOf('console.log("core")'));
     assert.ok(html.includes(`content="${webviewCsp(parts.cspSource, parts.nonce)}"`));
