@@ -656,7 +656,7 @@ export class AppHost implements vscode.Disposable {
     };
   }
 
-  /** The page of `view`: it carries the view's first snapshot when it can, and preloads the scripts it draws with. */
+  /** The page of `view`: it carries the view's first snapshot, and its script and styles, when it can. */
   private html(view: AttachedView, session: AppSession): string {
     return renderWebviewHtml(view.webview, this.options.extensionUri, view.location, {
       app: { id: session.source.id, title: session.instance.title, session: session.key },

@@ -9,7 +9,7 @@
  * (scripts and styles with the page's nonce only). Inlining is not free either: VS Code hands the HTML through the
  * workbench to the webview, and a larger page starts later (about 0.2–0.4 ms per KB, measured). So codicon.css is
  * not inlined (the page links it once it has loaded: see `WebviewPageParts.inlineAssets`), nor are the toolkit and
- * markdown chunks (preloaded, run when a control needs them).
+ * markdown chunks (fetched after `load` by such a page: webview/chunks.ts).
  */
 
 import * as vscode from 'vscode';

@@ -30,8 +30,9 @@ export interface WebviewPageContent {
   /** A host notice above the app. */
   readonly notice?: WebviewNotice;
   /**
-   * The control kinds the host is about to draw (its tree now): the page preloads the scripts they need (toolkit.js,
-   * markdown.js) and runs them when it draws those kinds; a kind that comes later is loaded by the page.
+   * The control kinds the host is about to draw (its tree now): a page that fetches its script preloads the chunks
+   * they need (toolkit.js, markdown.js) and runs them when it draws those kinds; a kind that comes later is loaded by
+   * the page. A page with the script inline preloads nothing (see `WebviewPageParts.chunks`).
    */
   readonly kinds?: Iterable<string>;
   /** The first snapshot (`ViewConnection.inlineSnapshot()`), drawn before any message. */
