@@ -246,6 +246,8 @@ export class AppHost implements vscode.Disposable {
   /** Opens a new instance of `appId` in an editor panel (in `column`, default the active one) or in the side view. */
   async open(appId: string, location: WebviewLocation = 'panel', column: vscode.ViewColumn = vscode.ViewColumn.Active): Promise<AppSession> {
     const session = await this.start(appId);
+    // Read once at activation (milliseconds): a page rendered before that would fetch its script and styles.
+    await this.assets.loaded;
     if (location === 'panel') this.attachPanel(session, this.createPanel(session, column));
     else await this.showInSideView(session);
     return session;
@@ -406,6 +408,7 @@ export class AppHost implements vscode.Disposable {
     }
     try {
       const session = await this.startRestored(appId, (state as PageState).session, 'after a reload');
+      await this.assets.loaded;
       this.attachPanel(session, panel);
     } catch (error) {
       this.options.reporter.reportOnce(error, `Restoring app '${appId}'`);
@@ -662,7 +665,7 @@ export class AppHost implements vscode.Disposable {
       app: { id: session.source.id, title: session.instance.title, session: session.key },
       notice: session.notice,
       // The page gets the scripts of the kinds it will draw first (the page loads any other kind's when it comes).
-      kinds: new Set(session.instance.content().nodes.map((n) => n.kind)),
+      kinds: () => new Set(session.instance.content().nodes.map((n) => n.kind)),
       inlineSnapshot: view.connection.inlineSnapshot(),
       assets: this.assets,
     });

@@ -32,9 +32,9 @@ export interface WebviewPageContent {
   /**
    * The control kinds the host is about to draw (its tree now): a page that fetches its script preloads the chunks
    * they need (toolkit.js, markdown.js) and runs them when it draws those kinds; a kind that comes later is loaded by
-   * the page. A page with the script inline preloads nothing (see `WebviewPageParts.chunks`).
+   * the page. A page with the script inline preloads nothing (see `WebviewPageParts.chunks`), and this is not called.
    */
-  readonly kinds?: Iterable<string>;
+  readonly kinds?: () => Iterable<string>;
   /** The first snapshot (`ViewConnection.inlineSnapshot()`), drawn before any message. */
   readonly inlineSnapshot?: string;
   /** The script and styles to carry inline; until they are read (or if they cannot be) the page fetches them. */
@@ -48,17 +48,18 @@ export interface WebviewPageContent {
  */
 export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, location: WebviewLocation, content: WebviewPageContent = {}): string {
   const uri = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
+  const inlineAssets = content.assets?.inline;
   return webviewPageHtml({
     cspSource: webview.cspSource,
     nonce: createNonce(),
     scriptUri: uri('out', 'webview', 'main.js'),
     chunkUris: Object.fromEntries(WEBVIEW_CHUNKS.map((c) => [c, uri('out', 'webview', `${c}.js`)])) as Record<WebviewChunk, string>,
-    chunks: chunksForKinds(content.kinds ?? []),
+    chunks: inlineAssets === undefined ? chunksForKinds(content.kinds?.() ?? []) : [],
     styleUris: [uri('out', 'webview', 'codicon.css'), uri('media', 'webview.css')],
     location,
     app: content.app,
     notice: content.notice,
     inlineSnapshot: content.inlineSnapshot,
-    inlineAssets: content.assets?.inline,
+    inlineAssets,
   });
 }
