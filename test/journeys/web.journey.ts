@@ -18,10 +18,20 @@ async function outputText(page: Page): Promise<string> {
 const inTheWorker: Journey = {
   name: "web worker host: Simul's log says it runs without Node, and Concurrent clicks runs from the palette",
   async run({ page, log }) {
-    await runCommand(page, 'Simul: Show Log');
-    // The Output panel draws only the lines in view: filter it to the line, as a person looking for it would.
+    // The first Simul command of the window starts the web worker extension host and activates Simul there, which
+    // took over 15 s once on a loaded machine: a person whose Output panel did not open would run the command again.
     const filter = page.locator('.part.panel input[placeholder^="Filter"]').first();
-    await filter.waitFor({ state: 'visible', timeout: 15_000 });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await runCommand(page, 'Simul: Show Log');
+      const opened = await filter.waitFor({ state: 'visible', timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (opened) break;
+      if (Date.now() > deadline) throw new Error('Simul: Show Log did not open the Output panel within 60 s');
+      log('the Output panel did not open within 15 s: running Simul: Show Log again');
+    }
     await filter.fill('Implicit task context');
     const shown = await until(async () => {
       const text = await outputText(page);

@@ -76,7 +76,7 @@ suite('Simul in the extension host', () => {
     assert.match(html, new RegExp(`<style nonce="${nonce}">`), 'webview.css is not inline');
     assert.doesNotMatch(html, /<link rel="preload"/);
     const urls = [...html.matchAll(/(?:src|href|name="simul-(?:chunk-[a-z]+|late-style)" content)="([^"]+)"/g)].map((m) => m[1]);
-    assert.equal(urls.filter((u) => /\/out\/webview\/(toolkit|markdown)\.js$/.test(u)).length, 3, 'the page knows where both chunks are');
+    assert.equal(urls.filter((u) => /\/out\/webview\/(toolkit|markdown)\.js$/.test(u)).length, 2, 'the page knows where both chunks are');
     assert.equal(urls.filter((u) => /\/out\/webview\/codicon\.css$/.test(u)).length, 1, 'the page links codicon.css after load');
     for (const u of urls) {
       assert.ok(u.startsWith(panel.webview.asWebviewUri(ext.extensionUri).toString()), `resource not from the extension: ${u}`);
