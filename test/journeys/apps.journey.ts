@@ -2,18 +2,26 @@ import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { control, findWebviewFrame, type Journey, openApp, until } from './workbench';
 
-/** The toolkit's button is a real custom element with a shadow root, coloured by the VS Code theme. */
+/**
+ * The toolkit's button becomes a real custom element with a shadow root, coloured by the VS Code theme. The page
+ * draws it in the toolkit's look first and fetches toolkit.js after its `load` event (webview/chunks.ts), so the
+ * upgrade comes a moment after the first paint: waited for, up to 10 s.
+ */
 async function assertToolkitButton(frame: Frame, id: string): Promise<void> {
-  const look = await frame.evaluate((selector) => {
-    const button = document.querySelector(`${selector} vscode-button`);
-    const style = getComputedStyle(document.documentElement);
-    return {
-      upgraded: customElements.get('vscode-button') !== undefined && !!button?.shadowRoot,
-      themeBackground: style.getPropertyValue('--vscode-button-background').trim(),
-      fontFamily: style.getPropertyValue('--vscode-font-family').trim(),
-    };
-  }, control(id));
-  assert.ok(look.upgraded, 'the button is not an upgraded <vscode-button> from the toolkit');
+  const read = () =>
+    frame.evaluate((selector) => {
+      const button = document.querySelector(`${selector} vscode-button`);
+      const style = getComputedStyle(document.documentElement);
+      return {
+        upgraded: customElements.get('vscode-button') !== undefined && !!button?.shadowRoot,
+        themeBackground: style.getPropertyValue('--vscode-button-background').trim(),
+        fontFamily: style.getPropertyValue('--vscode-font-family').trim(),
+      };
+    }, control(id));
+  const look = await until(async () => {
+    const now = await read();
+    return now.upgraded ? now : undefined;
+  }, 'the button is an upgraded <vscode-button> from the toolkit', 10_000);
   assert.notEqual(look.themeBackground, '', 'the webview has no VS Code theme colours');
   assert.notEqual(look.fontFamily, '', 'the webview has no VS Code font');
 }
