@@ -14,6 +14,7 @@
  */
 
 import type { WebviewChunk } from '../extension/protocol/webview-chunks';
+import { afterLoad, pageNonce } from './dom';
 
 /** What each chunk provides. */
 export interface ChunkApis {
@@ -75,8 +76,8 @@ export function loadChunk<N extends WebviewChunk>(name: N): Promise<ChunkApis[N]
     r.waiting[name] = waiting;
     waiting.push(resolve as (api: unknown) => void);
   });
-  if (document.readyState === 'complete' || preloaded(name)) addScriptOnce(name);
-  else window.addEventListener('load', () => addScriptOnce(name), { once: true });
+  if (preloaded(name)) addScriptOnce(name);
+  else afterLoad(() => addScriptOnce(name));
   return promise;
 }
 
@@ -96,7 +97,7 @@ function addScriptOnce(name: WebviewChunk): void {
 
 function addScript(name: WebviewChunk): void {
   const src = chunkSrc(name);
-  const nonce = document.querySelector<HTMLMetaElement>('meta[name="simul-nonce"]')?.content;
+  const nonce = pageNonce();
   if (!src || !nonce) {
     console.error(`Simul: the page does not say where its ${name} script is (meta simul-chunk-${name}, simul-nonce)`);
     return;

@@ -23,6 +23,20 @@ export function setText(element: Node, text: string): void {
   if (element.textContent !== text) element.textContent = text;
 }
 
+/** The page's nonce (`<meta name="simul-nonce">`): an element the page adds runs or applies only with it. */
+export function pageNonce(): string | undefined {
+  return document.querySelector<HTMLMetaElement>('meta[name="simul-nonce"]')?.content;
+}
+
+/**
+ * Runs `callback` once the window has loaded: now if `load` has passed, else at `load`. Work started before `load`
+ * (a script or style sheet added) holds `load` up, and VS Code shows a webview page at `load`.
+ */
+export function afterLoad(callback: () => void): void {
+  if (document.readyState === 'complete') callback();
+  else window.addEventListener('load', callback, { once: true });
+}
+
 let counter = 0;
 /** A DOM id unique in the page. */
 export function uniqueId(prefix = 'simul'): string {

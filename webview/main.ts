@@ -6,6 +6,7 @@
 
 import { INLINE_SNAPSHOT_ELEMENT_ID, LATE_STYLE_META } from '../extension/protocol/inline-snapshot';
 import { startApp } from './app';
+import { afterLoad, pageNonce } from './dom';
 import { vscodeApi } from './vscode-api';
 
 const root = document.getElementById('root');
@@ -25,7 +26,7 @@ if (root === null) {
 // Style sheets the page did not carry inline (codicon.css): linked once the window has loaded, so that fetching them
 // holds up neither the first drawing nor the `load` event, at which VS Code shows the page.
 function linkLateStyles(): void {
-  const nonce = document.querySelector<HTMLMetaElement>('meta[name="simul-nonce"]')?.content ?? '';
+  const nonce = pageNonce() ?? '';
   for (const meta of document.querySelectorAll<HTMLMetaElement>(`meta[name="${LATE_STYLE_META}"]`)) {
     const link = document.createElement('link');
     link.rel = 'stylesheet';
@@ -36,5 +37,4 @@ function linkLateStyles(): void {
 }
 // For measurements (bench:vscode): VS Code shows a webview's frame at its `load` event.
 window.addEventListener('load', () => performance.mark('simul:load'), { once: true });
-if (document.readyState === 'complete') linkLateStyles();
-else window.addEventListener('load', linkLateStyles, { once: true });
+afterLoad(linkLateStyles);

@@ -68,12 +68,13 @@ function encodeTyped(value: unknown): unknown {
 
 /**
  * The snapshot as the text of a `<script type="application/json">` element (typed arrays encoded, see above), or
- * `undefined` when it cannot be inlined exactly or its JSON is longer than `maxChars`. Every `<` is written `\u003c`, so the text can contain neither
- * `</script>` nor `<!--`, whatever strings the app's controls hold; `JSON.parse` reads it back unchanged.
+ * `undefined` when it cannot be inlined exactly or its JSON is longer than `maxChars`. Every `<` is written
+ * `\u003c`, so the text can contain neither `</script>` nor `<!--`, whatever strings the app's controls hold;
+ * `parseInlineSnapshot` reads it back unchanged.
  *
  * @example
  * encodeInlineSnapshot({ type: 'snapshot', v: 1, page: 1, frame: 1, echoSeq: 0, root: 'r', nodes: [...] })
- * // '{"type":"snapshot",…}' — or undefined for a chart's Float64Array
+ * // '{"type":"snapshot",…}' — or undefined when an object of the app's has a key starting with U+0000
  */
 export function encodeInlineSnapshot(snapshot: SnapshotMessage, maxChars = INLINE_SNAPSHOT_MAX_CHARS): string | undefined {
   let json: string;
@@ -86,7 +87,6 @@ export function encodeInlineSnapshot(snapshot: SnapshotMessage, maxChars = INLIN
   if (json.length > maxChars) return undefined;
   return json.replace(/</g, '\\u003c');
 }
-
 
 /**
  * Reads the text back: `JSON.parse` with the typed arrays decoded. Throws a `SyntaxError` for text that is not JSON.
