@@ -14,6 +14,7 @@
  * the driver (bench/vscode/driver.ts) on a 127.0.0.1 port it writes to a file.
  *
  *   SIMUL_BENCH_SECONDS=10        how long each streaming run lasts (default 10)
+ *   SIMUL_BENCH_PAINT_ROUNDS=15   rounds of the first-paint scenario (default 15; more for a gap of a few ms)
  *   SIMUL_BENCH_ONLY=paint,click   run only these scenarios (workspace, paint, click, stream, table); the results are then partial
  *   SIMUL_BENCH_BEFORE=file.json   the earlier run to print beside this one (default: the newest other file in
  *                                  bench-results/; the newest full run if there is one)
@@ -69,7 +70,11 @@ try {
   /** @type {{ runBench: (ctx: unknown, options: unknown) => Promise<any> }} */
   const driver = require(join(root, 'out', 'bench', 'vscode', 'driver.js'));
   const simulLog = () => readLogs(join(server.userDataDir, 'logs'));
-  const results = await driver.runBench({ page, host, root, simulLog, log: (/** @type {string} */ l) => console.log(`  ${l}`) }, { streamSeconds: seconds, only: process.env.SIMUL_BENCH_ONLY?.split(',') });
+  const results = await driver.runBench({ page, host, root, simulLog, log: (/** @type {string} */ l) => console.log(`  ${l}`) }, {
+    streamSeconds: seconds,
+    only: process.env.SIMUL_BENCH_ONLY?.split(','),
+    paintRounds: process.env.SIMUL_BENCH_PAINT_ROUNDS ? Number(process.env.SIMUL_BENCH_PAINT_ROUNDS) : undefined,
+  });
   results.machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), driverNode: process.version, note: 'shared with other jobs' };
   await host({ op: 'done' }).catch(() => undefined);
 
@@ -79,6 +84,7 @@ try {
   const file = join(dir, `vscode-${results.date.slice(0, 19).replace(/:/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2));
   if (!process.env.SIMUL_BENCH_ONLY) print(results);
+  else if (results.startup.commandToShownMs) printStartup(results);
   else console.log(JSON.stringify({ ...results, click: undefined }, null, 1).slice(0, 20_000));
   printBeside(results, earlierRun(dir, file));
   console.log(`\nresults written to ${file}`);
@@ -161,8 +167,11 @@ function printBeside(now, before) {
     ['command → first paint, Simul, p50 (ms)', 'startup.commandToFirstPaintMs.simul.p50'],
     ['command → first paint, Simul − baseline within a round, p50 (ms)', 'startup.commandToFirstPaintMs.difference.p50'],
     ['command → page shown (page clock), baseline page, p50 (ms)', 'startup.commandToShownMs.baseline.p50'],
+    ['command → page shown (page clock), carrying page, p50 (ms)', 'startup.commandToShownMs.carrying.p50'],
     ['command → page shown (page clock), Simul, p50 (ms)', 'startup.commandToShownMs.simul.p50'],
     ['command → page shown, Simul − baseline within a round, p50 (ms)', 'startup.commandToShownMs.difference.p50'],
+    ['command → page shown, carrying − baseline (what Simul\'s inline bytes cost a plain page), p50 (ms)', 'startup.commandToShownMs.carryingCost.p50'],
+    ['command → page shown, Simul − carrying (Simul\'s own work), p50 (ms)', 'startup.commandToShownMs.ownWork.p50'],
     ['workspace app: first build, command → first control (ms)', 'workspace.firstBuild.commandToFirstControlMs'],
     ['workspace app: first build, Simul\'s build (ms, its log)', 'workspace.firstBuild.simulBuildMs'],
     ['workspace app: first build, downloading the compiler (ms, its log)', 'workspace.firstBuild.compilerDownloadMs'],
@@ -212,25 +221,7 @@ function print(r) {
   row(['webview heap start → end (MB)', `${tb.pageMemoryMb.start} → ${tb.pageMemoryMb.end}`, `${ts.pageMemoryMb.start} → ${ts.pageMemoryMb.end}`, '']);
   row(['host heap after (MB)', tb.hostMemoryMb.heapUsedMb, ts.hostMemoryMb.heapUsedMb, '']);
 
-  const st = r.startup;
-  console.log('\nstart-up and size');
-  row(['', 'baseline', 'Simul']);
-  row(['---', '---:', '---:']);
-  for (const [label, f] of [
-    ['command → first paint (the driver finds the content)', st.commandToFirstPaintMs],
-    ['command → page shown (page clock: content there and the written page\'s `load`)', st.commandToShownMs],
-    ['command → the webview\'s frame starts', st.commandToDocumentMs],
-  ]) {
-    if (!f) continue;
-    row([`${label}, p50 of ${f.simul.all.length} (ms)`, f.baseline.p50, f.simul.p50]);
-    row(['  Simul − baseline within a round, p50 (ms)', '', f.difference.p50]);
-  }
-  row(['activation (ms)', '–', st.activationMs]);
-  row(['.vsix (KB)', '–', st.vsixKb]);
-  const scripts = st.webviewScripts;
-  row(['webview scripts (KB, gzip): core main.js / + toolkit.js / + markdown.js', '–', `${scripts.main.kb} (${scripts.main.gzipKb}) / ${scripts.toolkit.kb} (${scripts.toolkit.gzipKb}) / ${scripts.markdown.kb} (${scripts.markdown.gzipKb})`]);
-  row(['webview scripts the click app loads / all (KB, gzip)', '–', `${st.webviewClickAppKb.kb} (${st.webviewClickAppKb.gzipKb}) / ${st.webviewAllKb.kb} (${st.webviewAllKb.gzipKb})`]);
-  row(['extension bundle (KB)', '–', st.extensionBundleKb]);
+  printStartup(r);
 
   const w = r.workspace;
   if (!w) return;
@@ -243,4 +234,39 @@ function print(r) {
   row(['opening again (closed 2 s before; builds again): command → first control, p50 of 3', w.openAgain.commandToFirstControlMs.p50]);
   row([`rebuild: save of ${w.rebuildOnSave.file} → new text shown, p50 of ${w.rebuildOnSave.samples} (min – max)`, `${w.rebuildOnSave.saveToShownMs.p50} (${w.rebuildOnSave.saveToShownMs.min} – ${w.rebuildOnSave.saveToShownMs.max})`]);
   row(['  of which Simul\'s build, p50 (its log)', w.rebuildOnSave.simulBuildMs.p50 ?? '–']);
+}
+
+/** The start-up figures: first paint (with the steps on the way), activation and sizes. @param {any} r */
+function printStartup(r) {
+  const row = (/** @type {unknown[]} */ cells) => console.log(`| ${cells.join(' | ')} |`);
+  const st = r.startup;
+  console.log('\nstart-up and size');
+  console.log('(carrying: the baseline page with the script and style sheet Simul\'s pages carry inline added to its HTML, inert)');
+  row(['', 'baseline', 'carrying', 'Simul']);
+  row(['---', '---:', '---:', '---:']);
+  const steps = st.webviewSteps ?? {};
+  for (const [label, f] of [
+    ['command → first paint (the driver finds the content)', st.commandToFirstPaintMs],
+    ['command → page shown (page clock: content there and the written page\'s `load`)', st.commandToShownMs],
+    // The steps on the way, by the marks VS Code's workbench and its webview host page (the frame around the page) set.
+    ['  command → the workbench puts the webview\'s frame in', steps.mounted],
+    ['  command → the page\'s HTML reaches the webview (workbench)', steps.htmlSet],
+    ['  command → the webview host page starts', steps.hostFrame],
+    ['  command → the webview host page is ready', steps.hostReady],
+    ['  command → the HTML reaches the host page', steps.contentArrived],
+    ['  command → the page\'s own frame starts', st.commandToDocumentMs],
+    ['  command → its empty document has loaded', steps.innerFrameLoaded],
+    ['  command → the HTML is written into it', steps.wroteContent],
+  ]) {
+    if (!f) continue;
+    row([`${label}, p50 of ${f.simul.all.length} (ms)`, f.baseline.p50, f.carrying?.p50 ?? '–', f.simul.p50]);
+    row(['    within a round, p50 (ms): Simul − baseline / carrying − baseline / Simul − carrying', '', '', `${f.difference.p50} / ${f.carryingCost?.p50 ?? '–'} / ${f.ownWork?.p50 ?? '–'}`]);
+  }
+  row(['activation (ms)', '–', '–', st.activationMs]);
+  row(['.vsix (KB)', '–', '–', st.vsixKb]);
+  const scripts = st.webviewScripts;
+  if (st.inlineStyleKb !== undefined) row(['carried inline in each page: main.js + webview.css (KB)', '–', `${scripts.main.kb} + ${st.inlineStyleKb}`, `${scripts.main.kb} + ${st.inlineStyleKb}`]);
+  row(['webview scripts (KB, gzip): core main.js / + toolkit.js / + markdown.js', '–', '–', `${scripts.main.kb} (${scripts.main.gzipKb}) / ${scripts.toolkit.kb} (${scripts.toolkit.gzipKb}) / ${scripts.markdown.kb} (${scripts.markdown.gzipKb})`]);
+  row(['webview scripts the click app loads / all (KB, gzip)', '–', '–', `${st.webviewClickAppKb.kb} (${st.webviewClickAppKb.gzipKb}) / ${st.webviewAllKb.kb} (${st.webviewAllKb.gzipKb})`]);
+  row(['extension bundle (KB)', '–', '–', st.extensionBundleKb]);
 }

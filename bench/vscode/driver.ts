@@ -10,6 +10,8 @@ import { gzipSync } from 'node:zlib';
 import type { Frame, Page } from 'playwright-core';
 
 type Which = 'baseline' | 'simul';
+/** The pages of the first-paint scenario. */
+type PaintPage = Which | 'carrying';
 
 export interface DriverContext {
   readonly page: Page;
@@ -28,6 +30,13 @@ const TABLE_ROWS = 100_000;
 const SEL = {
   baseline: {
     page: 'body[data-bench="baseline"]',
+    button: '#click',
+    count: '#count',
+    value: (i: number) => `#v${i}`,
+  },
+  /** The baseline page with Simul's inline script and styles added, inert (first paint only: bench/vscode/host.ts). */
+  carrying: {
+    page: 'body[data-bench="carrying"]',
     button: '#click',
     count: '#count',
     value: (i: number) => `#v${i}`,
@@ -76,7 +85,7 @@ async function pageMemoryMb(frame: Frame): Promise<number> {
   });
 }
 
-async function open(ctx: DriverContext, which: Which, app: string, probe: string, ms = 30_000, settleMs = 300): Promise<{ frame: Frame; firstPaintMs: number; commandMs: number; started: number }> {
+async function open(ctx: DriverContext, which: PaintPage, app: string, probe: string, ms = 30_000, settleMs = 300): Promise<{ frame: Frame; firstPaintMs: number; commandMs: number; started: number }> {
   await ctx.host({ op: 'closeAll' });
   await sleep(settleMs);
   const started = Date.now();
@@ -149,9 +158,46 @@ interface PaintSample {
   readonly shownMs: number;
   /** Command → the webview's frame started (its first, empty document). */
   readonly documentMs: number;
+  /** Command → the steps of VS Code's webview host page (the outer frame: its own marks, see WEBVIEW_HOST_STEPS). */
+  readonly hostFrameMs: number;
+  /** Command → the workbench's steps for this webview (its webview element's marks, see WORKBENCH_STEPS). */
+  readonly mountedMs: number;
+  readonly htmlSetMs: number;
+  readonly hostReadyMs: number;
+  readonly contentArrivedMs: number;
+  readonly innerFrameLoadedMs: number;
+  readonly wroteContentMs: number;
 }
 
-async function paintSample(ctx: DriverContext, which: Which): Promise<PaintSample> {
+/**
+ * The marks VS Code's webview host page (pre/index.html, the frame around the page) sets: the `content` message
+ * (the page's HTML) arrived; the empty inner frame had loaded; the HTML was written into it.
+ */
+const WEBVIEW_HOST_STEPS = {
+  contentArrivedMs: 'webview/index.html/content/started',
+  innerFrameLoadedMs: 'webview/index.html/content/innerFrameLoaded',
+  wroteContentMs: 'webview/index.html/content/wroteInnerContent',
+} as const;
+
+/**
+ * The marks VS Code's workbench sets for each webview element (`webview/webviewElement/…`, with the webview's id):
+ * its frame was put in the page; the page's HTML was set (sent at once, or kept until the host page is ready); the
+ * host page said it is ready.
+ */
+const WORKBENCH_STEPS = {
+  mountedMs: 'webview/webviewElement/mounted',
+  htmlSetMs: 'webview/webviewElement/set-content',
+  hostReadyMs: 'webview/webviewElement/webview-ready',
+} as const;
+
+/** A frame's clock against the driver's: what to subtract from the frame's epoch times (`timeOrigin + t`). */
+async function clockOf(frame: Frame): Promise<{ offset: number; origin: number }> {
+  const asked = Date.now();
+  const { clock, origin } = await frame.evaluate(() => ({ clock: performance.timeOrigin + performance.now(), origin: performance.timeOrigin }));
+  return { offset: clock - (asked + Date.now()) / 2, origin };
+}
+
+async function paintSample(ctx: DriverContext, which: PaintPage): Promise<PaintSample> {
   const opened = await open(ctx, which, 'bench-click', SEL[which].count);
   const marks = which === 'simul' ? ['simul:first-draw', 'simul:load'] : ['bench:content', 'bench:load'];
   // The written document's load may come after its content was found.
@@ -163,35 +209,85 @@ async function paintSample(ctx: DriverContext, which: Which): Promise<PaintSampl
   }, marks);
   const offset = page.clock - (asked + Date.now()) / 2;
   const documentMs = page.origin - offset - opened.started;
-  return { probeMs: opened.firstPaintMs, shownMs: Math.round(documentMs + Math.max(page.content, page.load)), documentMs: Math.round(documentMs) };
+  // The host page's marks: its frame is the page's parent. Each open has a new one (closeAll closed the last).
+  const host = opened.frame.parentFrame();
+  if (!host) throw new Error('the webview frame has no parent frame: not VS Code\'s webview host?');
+  const hostClock = await clockOf(host);
+  const hostMarks = await host.evaluate((names) => Object.fromEntries(names.map((n) => [n, performance.getEntriesByName(n).at(-1)?.startTime ?? NaN])), Object.values(WEBVIEW_HOST_STEPS));
+  const hostFrameMs = hostClock.origin - hostClock.offset - opened.started;
+  const step = (name: string) => Math.round(hostFrameMs + hostMarks[name]);
+  // The workbench's marks for this webview (the host page's URL names its id).
+  const id = new URL(host.url()).searchParams.get('id');
+  const workbench = ctx.page.mainFrame();
+  const workbenchClock = await clockOf(workbench);
+  const workbenchMarks = await workbench.evaluate(
+    ({ names, id }) =>
+      Object.fromEntries(names.map((n) => [n, performance.getEntriesByName(n).filter((e) => (e as PerformanceMark).detail?.id === id).at(-1)?.startTime ?? NaN])),
+    { names: Object.values(WORKBENCH_STEPS), id },
+  );
+  const workbenchStep = (name: string) => Math.round(workbenchClock.origin - workbenchClock.offset - opened.started + workbenchMarks[name]);
+  return {
+    probeMs: opened.firstPaintMs,
+    shownMs: Math.round(documentMs + Math.max(page.content, page.load)),
+    documentMs: Math.round(documentMs),
+    hostFrameMs: Math.round(hostFrameMs),
+    mountedMs: workbenchStep(WORKBENCH_STEPS.mountedMs),
+    htmlSetMs: workbenchStep(WORKBENCH_STEPS.htmlSetMs),
+    hostReadyMs: workbenchStep(WORKBENCH_STEPS.hostReadyMs),
+    contentArrivedMs: step(WEBVIEW_HOST_STEPS.contentArrivedMs),
+    innerFrameLoadedMs: step(WEBVIEW_HOST_STEPS.innerFrameLoadedMs),
+    wroteContentMs: step(WEBVIEW_HOST_STEPS.wroteContentMs),
+  };
 }
 
 /**
- * Command → first paint of the click app, Simul against the plain page: one warm-up open of each (not counted: the
- * first open of a page type pays for loading its scripts and styles into the cache), then rounds that open each once,
- * the order swapped every round so that neither always follows the other. Besides each page's p50, the p50 of the
- * per-round difference: the two opens of a round run on the same machine load, which the shared machine's swings
- * would otherwise add to the gap.
+ * Command → first paint of the click app: Simul, the plain page, and the plain page carrying Simul's inline script
+ * and styles (inert). One warm-up open of each (not counted: the first open of a page type pays for loading its
+ * scripts and styles into the cache), then rounds that open each once, the order rotated every round so that none
+ * always follows another. Besides each page's p50, the p50 of the per-round differences: the opens of a round run on
+ * the same machine load, which the shared machine's swings would otherwise add to the gaps.
  */
-async function firstPaintScenario(ctx: DriverContext) {
-  const samples: Record<Which, PaintSample[]> = { baseline: [], simul: [] };
-  for (const which of ['baseline', 'simul'] as const) await paintSample(ctx, which);
-  for (let r = 0; r < FIRST_PAINT_ROUNDS; r++) {
-    const order = r % 2 === 0 ? (['baseline', 'simul'] as const) : (['simul', 'baseline'] as const);
+async function firstPaintScenario(ctx: DriverContext, rounds: number) {
+  const pages = ['baseline', 'carrying', 'simul'] as const;
+  const samples: Record<PaintPage, PaintSample[]> = { baseline: [], carrying: [], simul: [] };
+  for (const which of pages) await paintSample(ctx, which);
+  for (let r = 0; r < rounds; r++) {
+    const order = pages.map((_, i) => pages[(i + r) % pages.length]);
     for (const which of order) samples[which].push(await paintSample(ctx, which));
   }
   const figures = (key: keyof PaintSample) => {
-    const of = (which: Which) => samples[which].map((s) => s[key]);
-    const differences = samples.simul.map((s, r) => s[key] - samples.baseline[r][key]);
+    const of = (which: PaintPage) => samples[which].map((s) => s[key]);
+    const minus = (a: PaintPage, b: PaintPage) => {
+      const differences = samples[a].map((s, r) => s[key] - samples[b][r][key]);
+      return { p50: percentile(differences, 50), all: differences };
+    };
     return {
       baseline: { p50: percentile(of('baseline'), 50), all: of('baseline') },
+      carrying: { p50: percentile(of('carrying'), 50), all: of('carrying') },
       simul: { p50: percentile(of('simul'), 50), all: of('simul') },
       /** Simul − baseline within each round (the same machine load for both). */
-      difference: { p50: percentile(differences, 50), all: differences },
+      difference: minus('simul', 'baseline'),
+      /** Carrying − baseline: what carrying Simul's script and styles costs a page that does nothing else with them. */
+      carryingCost: minus('carrying', 'baseline'),
+      /** Simul − carrying: what Simul's own work costs, beyond the bytes it carries. */
+      ownWork: minus('simul', 'carrying'),
     };
   };
-  const result = { probe: figures('probeMs'), shown: figures('shownMs'), document: figures('documentMs') };
-  for (const [name, f] of Object.entries(result)) ctx.log(`first paint (${name}): baseline p50 ${f.baseline.p50} ms, Simul p50 ${f.simul.p50} ms, Simul − baseline within a round p50 ${f.difference.p50} ms`);
+  const result = {
+    probe: figures('probeMs'),
+    shown: figures('shownMs'),
+    document: figures('documentMs'),
+    mounted: figures('mountedMs'),
+    hostFrame: figures('hostFrameMs'),
+    htmlSet: figures('htmlSetMs'),
+    hostReady: figures('hostReadyMs'),
+    contentArrived: figures('contentArrivedMs'),
+    innerFrameLoaded: figures('innerFrameLoadedMs'),
+    wroteContent: figures('wroteContentMs'),
+  };
+  for (const [name, f] of Object.entries(result)) {
+    ctx.log(`first paint (${name}): p50 baseline ${f.baseline.p50} ms, carrying ${f.carrying.p50} ms, Simul ${f.simul.p50} ms; within a round, p50: Simul − baseline ${f.difference.p50} ms, carrying − baseline ${f.carryingCost.p50} ms, Simul − carrying ${f.ownWork.p50} ms`);
+  }
   return result;
 }
 
@@ -500,6 +596,8 @@ function sizes(root: string) {
     vsixKb: vsix ? round(statSync(join(out, vsix)).size / 1024) : null,
     /** The core bundle (out/webview/main.js). */
     webviewBundleKb: webviewScripts.main.kb,
+    /** The style sheet each page carries inline with main.js (media/webview.css). */
+    inlineStyleKb: round(statSync(join(root, 'media', 'webview.css')).size / 1024),
     webviewBundleGzipKb: webviewScripts.main.gzipKb,
     webviewScripts,
     /** What the click app's page loads (core and toolkit), and all the webview's scripts. */
@@ -509,7 +607,8 @@ function sizes(root: string) {
   };
 }
 
-export async function runBench(ctx: DriverContext, options: { streamSeconds?: number; only?: readonly string[] } = {}) {
+export async function runBench(ctx: DriverContext, options: { streamSeconds?: number; only?: readonly string[]; paintRounds?: number } = {}) {
+  const paintRounds = options.paintRounds ?? FIRST_PAINT_ROUNDS;
   const seconds = options.streamSeconds ?? 10;
   const want = (part: string): boolean => !options.only || options.only.includes(part);
   const hello = await ctx.host<{ activationMs: number; wasActive: boolean; version: string; vscode: string; node: string }>({ op: 'hello' });
@@ -520,8 +619,8 @@ export async function runBench(ctx: DriverContext, options: { streamSeconds?: nu
   if (want('workspace')) ctx.log('workspace app: first build, opening again, rebuild on save…');
   const workspace = want('workspace') ? await workspaceScenario(ctx, 7) : undefined;
 
-  if (want('paint')) ctx.log(`command → first paint (alternating baseline / Simul, ${FIRST_PAINT_ROUNDS} rounds after a warm-up)…`);
-  const paint = want('paint') ? await firstPaintScenario(ctx) : undefined;
+  if (want('paint')) ctx.log(`command → first paint (baseline, carrying, Simul in turn, ${paintRounds} rounds after a warm-up)…`);
+  const paint = want('paint') ? await firstPaintScenario(ctx, paintRounds) : undefined;
 
   ctx.log('click → handler → visible update (alternating baseline / Simul, 5 rounds × 30 clicks)…');
   const click = want('click') ? await clickScenario(ctx) : { baseline: undefined, simul: undefined };
@@ -554,6 +653,16 @@ export async function runBench(ctx: DriverContext, options: { streamSeconds?: nu
       commandToShownMs: paint?.shown,
       /** Command → the webview's frame started (its first, empty document). */
       commandToDocumentMs: paint?.document,
+      /** Command → the steps of VS Code's workbench and webview host page on the way (see PaintSample). */
+      webviewSteps: paint && {
+        mounted: paint.mounted,
+        htmlSet: paint.htmlSet,
+        hostFrame: paint.hostFrame,
+        hostReady: paint.hostReady,
+        contentArrived: paint.contentArrived,
+        innerFrameLoaded: paint.innerFrameLoaded,
+        wroteContent: paint.wroteContent,
+      },
       ...size,
     },
     workspace,

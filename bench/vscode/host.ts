@@ -7,6 +7,10 @@
  * - registers a **baseline** panel: hand-written HTML and a tiny script under the same CSP rules as Simul's
  *   pages (`default-src 'none'`, scripts by nonce), talking plain `postMessage`, no framework — one message per
  *   change, as a naive panel does;
+ * - for the first-paint scenario, also a **carrying** page: the baseline page with the script and the style sheet
+ *   that Simul's pages carry inline (out/webview/main.js, media/webview.css) added to its HTML, inert (the script
+ *   inside `if (false)`). It paints what the baseline paints, so its gap to the baseline is what those bytes cost
+ *   (through VS Code's webview pipeline, and parsed), and Simul's gap to it is the cost of Simul's own work;
  * - registers three Simul apps through the public API doing the same work (a click counter, 20 streamed values,
  *   a table);
  * - serves a small control endpoint on 127.0.0.1 (its port written to $SIMUL_BENCH_CONTROL) through which the
@@ -19,7 +23,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -69,7 +73,19 @@ function nonce(): string {
 }
 
 /** The baseline page: a button and a count, 20 values, a plain table. Same CSP rules as Simul's pages. */
-function baselineHtml(webview: vscode.Webview): string {
+/** What the carrying page adds to the baseline's HTML: Simul's inline script and style sheet, inert. */
+interface Carried {
+  readonly script: string;
+  readonly style: string;
+}
+
+/** The script and style sheet Simul's pages carry inline (extension/vscode/webview-assets.ts reads the same files). */
+function simulInlineAssets(extensionUri: vscode.Uri): Carried {
+  const read = (...path: string[]) => readFileSync(vscode.Uri.joinPath(extensionUri, ...path).fsPath, 'utf8');
+  return { script: read('out', 'webview', 'main.js'), style: read('media', 'webview.css') };
+}
+
+function baselineHtml(webview: vscode.Webview, carried?: Carried): string {
   const n = nonce();
   const csp = `default-src 'none'; script-src 'nonce-${n}'; style-src ${webview.cspSource} 'nonce-${n}'`;
   const values = Array.from({ length: STREAM_CONTROLS }, (_, i) => `<span class="v" id="v${i}"></span>`).join('');
@@ -77,8 +93,8 @@ function baselineHtml(webview: vscode.Webview): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <style nonce="${n}">body{font-family:var(--vscode-font-family);color:var(--vscode-foreground)} .v{display:inline-block;width:9em;font-family:monospace}
 #rows{height:400px;overflow:auto} table{border-collapse:collapse} td{padding:0 6px;height:22px}</style>
-<title>Baseline</title></head>
-<body data-bench="baseline">
+${carried ? `<style nonce="${n}">${carried.style}</style>\n` : ''}<title>Baseline</title></head>
+<body data-bench="${carried ? 'carrying' : 'baseline'}">
 <button id="click">Add</button> <span id="count">0</span>
 <div id="values">${values}</div>
 <div id="rows"><table><tbody id="tbody"></tbody></table></div>
@@ -106,7 +122,7 @@ window.addEventListener('message', (e) => {
   }
 });
 vscode.postMessage({ type: 'ready' });
-</script></body></html>`;
+</script>${carried ? `\n<script nonce="${n}">if (false) {${carried.script}}</script>` : ''}</body></html>`;
 }
 
 /** One open baseline panel and its state. */
@@ -116,7 +132,7 @@ interface Baseline {
   ready: Promise<void>;
 }
 
-function openBaseline(extensionUri: vscode.Uri): Baseline {
+function openBaseline(extensionUri: vscode.Uri, carried?: Carried): Baseline {
   const panel = vscode.window.createWebviewPanel('simulBench.baseline', 'Baseline', vscode.ViewColumn.Active, {
     enableScripts: true,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')],
@@ -128,7 +144,7 @@ function openBaseline(extensionUri: vscode.Uri): Baseline {
     // The same work as the Simul app's handler: count, show the count.
     else if (m?.type === 'click') void panel.webview.postMessage({ type: 'count', n: ++baseline.count });
   });
-  panel.webview.html = baselineHtml(panel.webview);
+  panel.webview.html = baselineHtml(panel.webview, carried);
   return baseline;
 }
 
@@ -263,7 +279,8 @@ async function appendRows(append: (rows: (string | number)[][]) => void): Promis
 // ---------------------------------------------------------------------------------------------------
 // The control endpoint
 
-type Which = 'baseline' | 'simul';
+/** The pages: the carrying page only in the first-paint scenario. */
+type Which = 'baseline' | 'carrying' | 'simul';
 /** What `simul.openApp` returns in this extension host: the session itself. */
 interface OpenedSession {
   readonly label: string;
@@ -307,6 +324,8 @@ export async function run(): Promise<void> {
   const registrations = registerApps(api, apps);
   const baselines = new Map<string, Baseline>();
   let baseline: Baseline | undefined;
+  /** The carrying page's extra bytes, read at its first open. */
+  let carried: Carried | undefined;
   /** Labels of the Simul sessions this run opened, by app id. */
   const sessions = new Map<string, string>();
   const opened = new Map<string, OpenedSession>();
@@ -328,8 +347,8 @@ export async function run(): Promise<void> {
         return { memory: memory() };
       case 'open': {
         const started = performance.now();
-        if (cmd.which === 'baseline') {
-          baseline = openBaseline(ext.extensionUri);
+        if (cmd.which === 'baseline' || cmd.which === 'carrying') {
+          baseline = openBaseline(ext.extensionUri, cmd.which === 'carrying' ? (carried ??= simulInlineAssets(ext.extensionUri)) : undefined);
           baselines.set(String(baselines.size), baseline);
           await baseline.ready;
           return { ms: round(performance.now() - started) };
