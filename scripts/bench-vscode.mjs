@@ -15,7 +15,7 @@
  *
  *   SIMUL_BENCH_SECONDS=10        how long each streaming run lasts (default 10)
  *   SIMUL_BENCH_PAINT_ROUNDS=15   rounds of the first-paint scenario (default 15; more for a gap of a few ms)
- *   SIMUL_BENCH_ONLY=paint,click   run only these scenarios (workspace, paint, click, stream, table); the results are then partial
+ *   SIMUL_BENCH_ONLY=paint,click   run only these scenarios (workspace, paint, click, stream, table, chart); the results are then partial
  *   SIMUL_BENCH_BEFORE=file.json   the earlier run to print beside this one (default: the newest other file in
  *                                  bench-results/; the newest full run if there is one)
  */
@@ -84,8 +84,10 @@ try {
   const file = join(dir, `vscode-${results.date.slice(0, 19).replace(/:/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2));
   if (!process.env.SIMUL_BENCH_ONLY) print(results);
-  else if (results.startup.commandToShownMs) printStartup(results);
-  else console.log(JSON.stringify({ ...results, click: undefined }, null, 1).slice(0, 20_000));
+  else if (results.startup.commandToShownMs || Object.keys(results.chart).length > 0) {
+    printChart(results);
+    if (results.startup.commandToShownMs) printStartup(results);
+  } else console.log(JSON.stringify({ ...results, click: undefined }, null, 1).slice(0, 20_000));
   printBeside(results, earlierRun(dir, file));
   console.log(`\nresults written to ${file}`);
 } catch (err) {
@@ -221,6 +223,7 @@ function print(r) {
   row(['webview heap start → end (MB)', `${tb.pageMemoryMb.start} → ${tb.pageMemoryMb.end}`, `${ts.pageMemoryMb.start} → ${ts.pageMemoryMb.end}`, '']);
   row(['host heap after (MB)', tb.hostMemoryMb.heapUsedMb, ts.hostMemoryMb.heapUsedMb, '']);
 
+  printChart(r);
   printStartup(r);
 
   const w = r.workspace;
@@ -234,6 +237,21 @@ function print(r) {
   row(['opening again (closed 2 s before; builds again): command → first control, p50 of 3', w.openAgain.commandToFirstControlMs.p50]);
   row([`rebuild: save of ${w.rebuildOnSave.file} → new text shown, p50 of ${w.rebuildOnSave.samples} (min – max)`, `${w.rebuildOnSave.saveToShownMs.p50} (${w.rebuildOnSave.saveToShownMs.min} – ${w.rebuildOnSave.saveToShownMs.max})`]);
   row(['  of which Simul\'s build, p50 (its log)', w.rebuildOnSave.simulBuildMs.p50 ?? '–']);
+}
+
+/** The line chart's repaint, Simul against a plain canvas (when the run had it). @param {any} r */
+function printChart(r) {
+  const ratio = (/** @type {number} */ s, /** @type {number} */ b) => (b > 0 ? `${(s / b).toFixed(2)}×` : '–');
+  const row = (/** @type {unknown[]} */ cells) => console.log(`| ${cells.join(' | ')} |`);
+  const cb = r.chart?.baseline;
+  const cs = r.chart?.simul;
+  if (cb && cs) {
+    console.log(`\nline chart: ${cs.points.toLocaleString('en')} points, repainted after a theme change (${cs.repaints} times; the frame's start → the repaint's last stroke)`);
+    row(['', 'baseline (a canvas path through every point)', 'Simul (a min/max band per pixel column)', 'ratio']);
+    row(['---', '---:', '---:', '---:']);
+    row(['repaint p50 (ms)', cb.repaintMs.p50, cs.repaintMs.p50, ratio(cs.repaintMs.p50, cb.repaintMs.p50)]);
+    row(['repaint max (ms)', cb.repaintMs.max, cs.repaintMs.max, ratio(cs.repaintMs.max, cb.repaintMs.max)]);
+  }
 }
 
 /** The start-up figures: first paint (with the steps on the way), activation and sizes. @param {any} r */

@@ -25,6 +25,10 @@ export interface DriverContext {
 
 const STREAM_CONTROLS = 20;
 const TABLE_ROWS = 100_000;
+/** Points the chart scenario draws: bench/vscode/host.ts CHART_POINTS. */
+const CHART_POINTS = 100_000;
+/** Theme-driven repaints the chart scenario times on each page. */
+const CHART_REPAINTS = 20;
 
 /** Selectors of the same things in the two pages. */
 const SEL = {
@@ -310,6 +314,89 @@ async function clickScenario(ctx: DriverContext): Promise<{ baseline: ClickFigur
     mean: round(t.reduce((a, b) => a + b, 0) / t.length, 2),
   });
   return { baseline: figures(all.baseline), simul: figures(all.simul) };
+}
+
+/**
+ * A line chart of 100,000 points, repainted when the theme changes: Simul's chart (a min/max band per pixel column,
+ * webview/controls/line-chart.ts) against the plain page with a canvas that strokes every point, as a hand-written
+ * chart does. Both repaint at the next animation frame after `--vscode-charts-blue` changes on the root element (as
+ * a theme change does); each repaint is timed from the start of that frame to the end of its last `stroke()`.
+ */
+async function chartScenario(ctx: DriverContext, which: Which) {
+  const probe = which === 'baseline' ? '#count' : '.simul-control[data-control-id="chart"] canvas';
+  const { frame } = await open(ctx, which, 'bench-chart', probe);
+  await sleep(300);
+  if (which === 'simul') {
+    await ctx.host({ op: 'chart' });
+    await frame.waitForFunction((n) => document.querySelector('.simul-control[data-control-id="chart"] [role="img"]')?.getAttribute('aria-label')?.includes(`${n} points`), CHART_POINTS, { timeout: 60_000 });
+  } else {
+    // The plain page's chart: the same points (host.ts chartPoint), one path through all of them.
+    await frame.evaluate((n) => {
+      const canvas = document.createElement('canvas');
+      canvas.style.cssText = 'display:block;width:100%;height:300px';
+      document.body.prepend(canvas);
+      const xs = Float64Array.from({ length: n }, (_, i) => i);
+      const ys = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 500) + (i % 7) / 20);
+      let min = Infinity;
+      let max = -Infinity;
+      for (const y of ys) {
+        min = Math.min(min, y);
+        max = Math.max(max, y);
+      }
+      const draw = (): void => {
+        const dpr = window.devicePixelRatio || 1;
+        const { width, height } = canvas.getBoundingClientRect();
+        canvas.width = Math.round(width * dpr);
+        canvas.height = Math.round(height * dpr);
+        const g = canvas.getContext('2d') as CanvasRenderingContext2D;
+        g.setTransform(dpr, 0, 0, dpr, 0, 0);
+        g.clearRect(0, 0, width, height);
+        g.strokeStyle = getComputedStyle(document.documentElement).getPropertyValue('--vscode-charts-blue').trim() || 'blue';
+        g.beginPath();
+        for (let i = 0; i < n; i++) {
+          const px = (xs[i] / (n - 1)) * width;
+          const py = height - ((ys[i] - min) / (max - min)) * height;
+          if (i === 0) g.moveTo(px, py);
+          else g.lineTo(px, py);
+        }
+        g.stroke();
+      };
+      new MutationObserver(() => requestAnimationFrame(draw)).observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+      draw();
+    }, CHART_POINTS);
+  }
+  // From the start of the first animation frame after the change (both pages repaint in it) to the end of the
+  // repaint's last stroke() (both stroke their lines last): the repaint's own work, without the wait for the frame.
+  const times = await frame.evaluate(async (repaints) => {
+    const proto = CanvasRenderingContext2D.prototype;
+    const { stroke } = proto;
+    let lastStroke = 0;
+    proto.stroke = function (this: CanvasRenderingContext2D, ...args: [Path2D?]) {
+      (stroke as (...a: [Path2D?]) => void).apply(this, args);
+      lastStroke = performance.now();
+    };
+    const all: number[] = [];
+    try {
+      for (let k = 0; k < repaints; k++) {
+        lastStroke = 0;
+        let frameStart = 0;
+        document.documentElement.style.setProperty('--vscode-charts-blue', k % 2 === 0 ? '#ff00ff' : '#00aaff');
+        // Asked before the page's own (its MutationObserver asks in a microtask): runs first in the same frame.
+        await new Promise((r) =>
+          requestAnimationFrame(() => {
+            frameStart = performance.now();
+            requestAnimationFrame(r);
+          }),
+        );
+        all.push(lastStroke > frameStart ? lastStroke - frameStart : NaN);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    } finally {
+      proto.stroke = stroke;
+    }
+    return all;
+  }, CHART_REPAINTS);
+  return { points: CHART_POINTS, repaints: times.length, repaintMs: { p50: round(percentile(times, 50), 1), max: round(Math.max(...times), 1) } };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -638,6 +725,12 @@ export async function runBench(ctx: DriverContext, options: { streamSeconds?: nu
     ctx.log(`table: ${which}, ${TABLE_ROWS.toLocaleString('en')} rows in chunks of 1,000…`);
     table[which] = await tableScenario(ctx, which);
   }
+  const chart: Record<Which, Awaited<ReturnType<typeof chartScenario>>> = {} as never;
+  for (const which of ['baseline', 'simul'] as const) {
+    if (!want('chart')) break;
+    ctx.log(`chart: ${which}, ${CHART_POINTS.toLocaleString('en')} points, ${CHART_REPAINTS} theme-driven repaints…`);
+    chart[which] = await chartScenario(ctx, which);
+  }
   await ctx.host({ op: 'closeAll' });
 
   return {
@@ -669,5 +762,6 @@ export async function runBench(ctx: DriverContext, options: { streamSeconds?: nu
     click: { baseline: click.baseline, simul: click.simul },
     streaming,
     table,
+    chart,
   };
 }

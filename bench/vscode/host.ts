@@ -11,8 +11,8 @@
  *   that Simul's pages carry inline (out/webview/main.js, media/webview.css) added to its HTML, inert (the script
  *   inside `if (false)`). It paints what the baseline paints, so its gap to the baseline is what those bytes cost
  *   (through VS Code's webview pipeline, and parsed), and Simul's gap to it is the cost of Simul's own work;
- * - registers three Simul apps through the public API doing the same work (a click counter, 20 streamed values,
- *   a table);
+ * - registers four Simul apps through the public API doing the same work (a click counter, 20 streamed values,
+ *   a table, a line chart);
  * - serves a small control endpoint on 127.0.0.1 (its port written to $SIMUL_BENCH_CONTROL) through which the
  *   driver opens panels, starts the host's side of each scenario and reads the host's figures
  *   (`perf_hooks.monitorEventLoopDelay`, `process.memoryUsage()`), until the driver says `done`;
@@ -29,7 +29,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
 import type { SimulApi } from '../../extension/vscode/main';
-import type { State, TableControl } from '../../extension/simul';
+import type { LineChartControl, State, TableControl } from '../../extension/simul';
 
 const EXTENSION_ID = 'simul.simul';
 /** Controls whose values stream. */
@@ -39,6 +39,13 @@ export const STREAM_RATE = 10_000;
 /** Rows the table scenario appends, and how many per chunk. */
 export const TABLE_ROWS = 100_000;
 export const TABLE_CHUNK = 1_000;
+/** Points the chart scenario draws (one series). */
+export const CHART_POINTS = 100_000;
+
+/** The chart scenario's data, the same on both pages (the baseline page makes its own copy: bench/vscode/driver.ts). */
+export function chartPoint(i: number): number {
+  return Math.sin(i / 500) + (i % 7) / 20;
+}
 
 /** A full garbage collection, so heap figures are comparable (the flag is set once, here). */
 function collectGarbage(): void {
@@ -156,6 +163,8 @@ interface BenchApps {
   streamValues?: State<string>[];
   /** The open table app's table. */
   table?: TableControl;
+  /** The open chart app's chart. */
+  chart?: LineChartControl;
 }
 
 function registerApps(api: SimulApi, apps: BenchApps): vscode.Disposable[] {
@@ -196,7 +205,16 @@ function registerApps(api: SimulApi, apps: BenchApps): vscode.Disposable[] {
       return ui.column({}, [t]);
     },
   });
-  return [api.registerApp(click), api.registerApp(stream), api.registerApp(table)];
+  const chart = defineApp({
+    id: 'bench-chart',
+    title: 'Bench: chart',
+    setup() {
+      const c = ui.lineChart({ id: 'chart', title: 'Bench', series: [{ name: 'a' }], height: 300 });
+      apps.chart = c;
+      return ui.column({}, [c]);
+    },
+  });
+  return [api.registerApp(click), api.registerApp(stream), api.registerApp(table), api.registerApp(chart)];
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -376,6 +394,12 @@ export async function run(): Promise<void> {
         }
         const table = apps.table as TableControl;
         return appendRows((rows) => table.append(rows));
+      }
+      case 'chart': {
+        // Simul's chart gets the points from its app; the baseline page computes its own (the driver).
+        const chart = apps.chart as LineChartControl;
+        chart.push(Float64Array.from({ length: CHART_POINTS }, (_, i) => i), [Float64Array.from({ length: CHART_POINTS }, (_, i) => chartPoint(i))]);
+        return { points: CHART_POINTS };
       }
       case 'workspaceApp': {
         // Waits until Simul lists the workspace app (discovery is not part of its build), and says whether the

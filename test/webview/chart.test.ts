@@ -136,7 +136,7 @@ describe('the line chart', () => {
     await wp.close();
   });
 
-  test('draws 100,000 points per series as min/max columns, quickly', async () => {
+  test('draws 100,000 points per series as min/max columns: its path has a few points per pixel column, not one per point', async () => {
     const wp = await harness.open();
     await wp.snapshot(chart());
     const n = 100_000;
@@ -147,14 +147,32 @@ describe('the line chart', () => {
       { op: 'append', id: 'c', prop: 'y0', items: y },
     ]);
     assert.match(await label(wp), /^Live: 100000 points, x 0 to 99999/);
-    const ms = await wp.control('c').locator('canvas').evaluate(async () => {
-      // Time a theme-driven repaint of the whole chart.
-      const t0 = performance.now();
-      document.documentElement.style.setProperty('--vscode-charts-blue', '#ff00ff');
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      return performance.now() - t0;
+    // Counts the path points of a theme-driven repaint of the whole chart. How long it takes is measured by
+    // `npm run bench:vscode` (the chart scenario), against a plain canvas drawing every point.
+    const drawn = await wp.control('c').locator('canvas').evaluate(async (canvas) => {
+      const proto = CanvasRenderingContext2D.prototype;
+      const { moveTo, lineTo } = proto;
+      let points = 0;
+      proto.moveTo = function (this: CanvasRenderingContext2D, ...a: [number, number]) {
+        points++;
+        moveTo.apply(this, a);
+      };
+      proto.lineTo = function (this: CanvasRenderingContext2D, ...a: [number, number]) {
+        points++;
+        lineTo.apply(this, a);
+      };
+      try {
+        document.documentElement.style.setProperty('--vscode-charts-blue', '#ff00ff');
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      } finally {
+        proto.moveTo = moveTo;
+        proto.lineTo = lineTo;
+      }
+      return { points, width: canvas.getBoundingClientRect().width };
     });
-    assert.ok(ms < 200, `repaint of 100,000 points took ${ms.toFixed(0)} ms`);
+    assert.ok(drawn.points > 0, 'the repaint drew a path');
+    // Two points per column for the band, a few for the axes and grid lines: far below the 100,000 points.
+    assert.ok(drawn.points <= 3 * Math.ceil(drawn.width) + 50, `${drawn.points} path points for a chart ${drawn.width} px wide`);
     assert.ok((await pixelsOf(wp, '#ff00ff')) > 100, 'repainted in the new colour');
     await wp.close();
   });
