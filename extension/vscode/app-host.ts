@@ -448,7 +448,9 @@ export class AppHost implements vscode.Disposable {
     }
     if (this.sideSession) {
       this.rememberSide();
-      if (this.sideView === view && !this.sideAttached) this.attachSide(this.sideSession, view);
+      // As for a panel: the page carries its script and styles once they are read (right after activation).
+      await this.assets.loaded;
+      if (this.sideSession && this.sideView === view && !this.sideAttached) this.attachSide(this.sideSession, view);
     }
   }
 
@@ -461,6 +463,7 @@ export class AppHost implements vscode.Disposable {
   }
 
   private async showInSideView(session: AppSession): Promise<void> {
+    await this.assets.loaded;
     const previous = this.sideSession;
     if (previous && previous !== session) {
       if (this.sideAttached) this.detach(previous, this.sideAttached, true);

@@ -16,7 +16,7 @@ interface Session {
     find(id: string): { get(prop: string): unknown } | undefined;
     tasks(): readonly { name: string; kind: string; state: string }[];
   };
-  readonly views: Set<{ location: 'panel' | 'view'; connection: ViewConnection; panel?: vscode.WebviewPanel }>;
+  readonly views: Set<{ location: 'panel' | 'view'; connection: ViewConnection; webview: vscode.Webview; panel?: vscode.WebviewPanel }>;
 }
 
 let seq = 2_000_000;
@@ -86,6 +86,28 @@ suite('Commands: several instances, Reload App, Show Log', () => {
     assert.equal(second.instance.closed, false, 'closing one instance closed the other');
     assert.equal(ticking(second), 1, "the other instance's task stopped");
     await api.closeApp(second.label);
+  });
+
+  test('an app put in the side view draws the first snapshot its page carries, with the script inline, as a panel does', async () => {
+    const session = await vscode.commands.executeCommand<Session>('simul.openApp', 'cmd-notes', 'view');
+    try {
+      // VS Code resolves the side view when it first shows it: the app is attached then.
+      const inSideView = () => [...session.views].find((v) => v.location === 'view');
+      await until(() => inSideView() !== undefined, `${session.label} is in the side view`);
+      const view = inSideView();
+      assert.ok(view);
+      await until(() => pageLoaded(view.connection.statistics()), `${session.label}'s side view page loaded and has its tree`);
+      const stats = view.connection.statistics();
+      assert.equal(stats.snapshotsInlined, 1, 'the first snapshot was not in the side view page\'s HTML');
+      assert.equal(stats.snapshotsPosted, 0, 'a snapshot was posted although the page had it');
+      const html = view.webview.html;
+      assert.match(html, /<script type="application\/json" id="simul-snapshot"/);
+      assert.doesNotMatch(html, /<script [^>]*src=/, 'the side view page fetches a script instead of carrying it');
+    } finally {
+      await api.closeApp(session.label);
+      // The side view's usual app, for the tests that follow.
+      await vscode.commands.executeCommand('simul.showTaskMonitor');
+    }
   });
 
   test('Simul: Reload App starts the active app afresh in the same panel: a new instance, the old one and its tasks ended', async () => {
