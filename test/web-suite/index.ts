@@ -82,6 +82,7 @@ export async function run(): Promise<number> {
   await import('../suite/commands.test');
   await import('../suite/library.test');
   await import('../suite/restore.test');
+  await import('./new-app.test');
   const results: SuiteResult[] = [];
   await writeResults(results, false);
   const failures = await new Promise<number>((resolve) => {
