@@ -75,6 +75,10 @@ suite('Commands: several instances, Reload App, Show Log', () => {
       assert.equal(stats.snapshotsInlined, 1, `${s.label}: the first snapshot was not in the page's HTML`);
       assert.equal(stats.snapshotsPosted, 0, `${s.label}: a snapshot was posted although the page had it`);
     }
+    // Each tab gets Simul's icon once its page has started (not with the panel: that held the first paint up).
+    for (const panel of panels) {
+      await until(() => (panel?.iconPath as vscode.Uri | undefined)?.path.endsWith('/media/simul.svg'), `${panel?.title}'s tab has Simul's icon`);
+    }
     send(first, 'note', 'input', { value: 'only in the first' });
     await until(() => first.instance.find('echo')?.get('text') === 'note: only in the first', 'the first instance took the edit');
     assert.equal(second.instance.find('echo')?.get('text'), 'note: ', 'the edit reached the other instance');
