@@ -709,7 +709,7 @@ export async function runBench(ctx: DriverContext, options: { streamSeconds?: nu
   if (want('paint')) ctx.log(`command → first paint (baseline, carrying, Simul in turn, ${paintRounds} rounds after a warm-up)…`);
   const paint = want('paint') ? await firstPaintScenario(ctx, paintRounds) : undefined;
 
-  ctx.log('click → handler → visible update (alternating baseline / Simul, 5 rounds × 30 clicks)…');
+  if (want('click')) ctx.log('click → handler → visible update (alternating baseline / Simul, 5 rounds × 30 clicks)…');
   const click = want('click') ? await clickScenario(ctx) : { baseline: undefined, simul: undefined };
 
   const streaming: Record<Which, Awaited<ReturnType<typeof streamScenario>>> = {} as never;
