@@ -79,7 +79,6 @@ function nonce(): string {
   return n;
 }
 
-/** The baseline page: a button and a count, 20 values, a plain table. Same CSP rules as Simul's pages. */
 /** What the carrying page adds to the baseline's HTML: Simul's inline script and style sheet, inert. */
 interface Carried {
   readonly script: string;
@@ -92,6 +91,10 @@ function simulInlineAssets(extensionUri: vscode.Uri): Carried {
   return { script: read('out', 'webview', 'main.js'), style: read('media', 'webview.css') };
 }
 
+/**
+ * The baseline page: a button and a count, 20 values, a plain table. Same CSP rules as Simul's pages. With `carried`,
+ * the carrying page: the same, with Simul's inline script and style sheet added, inert.
+ */
 function baselineHtml(webview: vscode.Webview, carried?: Carried): string {
   const n = nonce();
   const csp = `default-src 'none'; script-src 'nonce-${n}'; style-src ${webview.cspSource} 'nonce-${n}'`;
