@@ -248,10 +248,12 @@ export class AppHost implements vscode.Disposable {
   /** Opens a new instance of `appId` in an editor panel (in `column`, default the active one) or in the side view. */
   async open(appId: string, location: WebviewLocation = 'panel', column: vscode.ViewColumn = vscode.ViewColumn.Active): Promise<AppSession> {
     const session = await this.start(appId);
-    // Read once at activation (milliseconds): a page rendered before that would fetch its script and styles.
-    await this.assets.loaded;
-    if (location === 'panel') this.attachPanel(session, this.createPanel(session, column));
-    else await this.showInSideView(session);
+    if (location === 'panel') {
+      // Read once at activation (milliseconds): a page rendered before that would fetch its script and styles.
+      // (showInSideView waits for them itself.)
+      await this.assets.loaded;
+      this.attachPanel(session, this.createPanel(session, column));
+    } else await this.showInSideView(session);
     return session;
   }
 
