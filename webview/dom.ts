@@ -1,5 +1,7 @@
 /** Small DOM helpers shared by the control renderers. Everything is built with the DOM API (no HTML strings). */
 
+import { codiconName } from '../extension/protocol/codicon';
+
 type Attrs = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
 /** Creates an element with attributes (`false`/`null`/`undefined`: absent; `true`: present) and children. */
@@ -49,10 +51,7 @@ export function codicon(name: string, extraClass = ''): HTMLElement {
   return icon;
 }
 
-/** A codicon name made safe for a class name. */
-export function codiconName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9-]/g, '') || 'circle-filled';
-}
+export { codiconName };
 
 /** A value as a table cell or label shows it. */
 export function displayText(value: unknown): string {

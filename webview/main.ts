@@ -7,6 +7,7 @@
 import { INLINE_SNAPSHOT_ELEMENT_ID, LATE_STYLE_META } from '../extension/protocol/inline-snapshot';
 import { startApp } from './app';
 import { afterLoad, pageNonce } from './dom';
+import { takeOverFirstFrame } from './first-frame';
 import { vscodeApi } from './vscode-api';
 
 const root = document.getElementById('root');
@@ -20,11 +21,15 @@ if (root === null) {
   if (app !== undefined) vscode.setState({ ...(vscode.getState() as object | undefined), app, session });
   // The first snapshot, when the host put it into the HTML: drawn now, without waiting for a message.
   const inline = document.getElementById(INLINE_SNAPSHOT_ELEMENT_ID)?.textContent ?? undefined;
+  // A page that showed its first frame as HTML: the same snapshot is drawn over it, then the clicks made on it count.
+  const replay = takeOverFirstFrame(root);
   startApp(root, (message) => vscode.postMessage(message), inline);
+  replay();
 }
 
 // Style sheets the page did not carry inline (codicon.css): linked once the window has loaded, so that fetching them
-// holds up neither the first drawing nor the `load` event, at which VS Code shows the page.
+// holds up neither the first drawing nor the `load` event, at which VS Code shows the page. (A first frame's boot
+// script links them itself at `load`, and takes their metas out.)
 function linkLateStyles(): void {
   const nonce = pageNonce() ?? '';
   for (const meta of document.querySelectorAll<HTMLMetaElement>(`meta[name="${LATE_STYLE_META}"]`)) {
@@ -35,6 +40,7 @@ function linkLateStyles(): void {
     document.head.appendChild(link);
   }
 }
-// For measurements (bench:vscode): VS Code shows a webview's frame at its `load` event.
+// For measurements (bench:vscode): VS Code shows a webview's frame at its `load` event. (A first frame's boot script
+// marks it itself: this script runs after `load` there.)
 window.addEventListener('load', () => performance.mark('simul:load'), { once: true });
 afterLoad(linkLateStyles);

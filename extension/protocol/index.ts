@@ -12,6 +12,8 @@
  * - `catalogue.ts`     every control kind: properties, defaults, events, the property each edits
  * - `webview-chunks.ts` which webview script (toolkit, markdown) each control kind needs beyond the core bundle
  * - `inline-snapshot.ts` the first snapshot carried in the page's HTML, drawn before any message
+ * - `first-frame.ts`   the first snapshot written as HTML by the host, for kinds with a static form
+ * - `codicon.ts`       codicon names made safe for class names
  */
 
 export * from './messages';
@@ -23,3 +25,5 @@ export * from './outbox';
 export * from './catalogue';
 export * from './webview-chunks';
 export * from './inline-snapshot';
+export * from './first-frame';
+export * from './codicon';

@@ -4,8 +4,10 @@
  * the very same page from a local server, so the renderer is tested under the CSP it ships with.
  */
 
+import { BOOT_SCRIPT_META, firstFrameBoot, firstFrameHtml } from '../protocol/first-frame';
 import { INLINE_SNAPSHOT_ELEMENT_ID, LATE_STYLE_META } from '../protocol/inline-snapshot';
-import { WEBVIEW_CHUNKS, type WebviewChunk } from '../protocol/webview-chunks';
+import type { TreeContent } from '../protocol/messages';
+import { chunksForKinds, WEBVIEW_CHUNKS, type WebviewChunk } from '../protocol/webview-chunks';
 
 /** Where a Simul webview is shown: an editor panel or the side-panel view. */
 export type WebviewLocation = 'panel' | 'view';
@@ -104,17 +106,49 @@ function noticeHtml(notice: WebviewNotice): string {
   return `<div class="simul-host-notice" role="alert"><div class="simul-host-notice-title"><span class="codicon codicon-warning" aria-hidden="true"></span> ${escapeHtml(notice.title)}</div><div class="simul-host-notice-message">${escapeHtml(notice.message)}</div></div>\n`;
 }
 
+/**
+ * The first frame of the inline snapshot as HTML (`first-frame.ts`), with the kinds it draws; `undefined` when the
+ * snapshot has a kind without a static form (or is not a snapshot).
+ */
+function firstFrameOf(inlineSnapshot: string): { html: string; css: string; kinds: string[] } | undefined {
+  let content: TreeContent;
+  try {
+    content = JSON.parse(inlineSnapshot) as TreeContent;
+  } catch {
+    return undefined;
+  }
+  if (typeof content !== 'object' || content === null || typeof content.root !== 'string' || !Array.isArray(content.nodes)) return undefined;
+  const frame = firstFrameHtml(content);
+  return frame === undefined ? undefined : { ...frame, kinds: content.nodes.map((n) => n.kind) };
+}
+
+/**
+ * The page. Three forms, by what the host has:
+ * - **first frame** (inline styles, and a snapshot whose kinds all have a static form): the snapshot drawn as HTML in
+ *   `#root`, the page's script fetched after `load` (`firstFrameBoot`), which then draws the same snapshot over it;
+ * - **inline script** (inline styles and script, any snapshot): the page's script draws the snapshot as it runs;
+ * - **fetched** (the assets are not read yet): script and styles fetched, the snapshot drawn (or asked for) when
+ *   they have run.
+ */
 export function webviewPageHtml(parts: WebviewPageParts): string {
   const { nonce } = parts;
   const inline = parts.inlineAssets;
+  const firstFrame = inline !== undefined && parts.inlineSnapshot !== undefined ? firstFrameOf(parts.inlineSnapshot) : undefined;
   const styles = parts.styleUris
     .map((uri) => {
       if (inline === undefined) return `<link rel="stylesheet" href="${uri}" nonce="${nonce}">`;
       const css = inline.styles[fileName(uri)];
       return css !== undefined ? `<style nonce="${nonce}">${css}</style>` : `<meta name="${LATE_STYLE_META}" content="${uri}">`;
     })
+    .concat(firstFrame?.css ? [`<style nonce="${nonce}">${firstFrame.css}</style>`] : [])
     .join('\n');
-  const script = inline ? `<script nonce="${nonce}">${inline.script}</script>` : `<script nonce="${nonce}" src="${parts.scriptUri}"></script>`;
+  // A first frame's page adds its scripts at `load`: main.js and the chunks its kinds need, fetched side by side.
+  const script =
+    firstFrame !== undefined
+      ? [`<meta name="${BOOT_SCRIPT_META}" content="${parts.scriptUri}">`, ...chunksForKinds(firstFrame.kinds).map((c) => `<meta name="${BOOT_SCRIPT_META}" data-chunk="${c}" content="${parts.chunkUris[c]}">`), `<script nonce="${nonce}">${firstFrameBoot()}</script>`].join('\n')
+      : inline
+        ? `<script nonce="${nonce}">${inline.script}</script>`
+        : `<script nonce="${nonce}" src="${parts.scriptUri}"></script>`;
   const chunkMetas = WEBVIEW_CHUNKS.map((c) => `<meta name="simul-chunk-${c}" content="${parts.chunkUris[c]}">`).join('\n');
   // Preloaded, not <script>: a chunk's script would run right after main.js, and the snapshot that main.js asked
   // for would wait for it (toolkit.js takes tens of ms to parse and register). The page adds the script when a
@@ -137,7 +171,7 @@ ${styles}
 <title>${parts.app ? `${escapeHtml(parts.app.title)} — Simul` : 'Simul'}</title>
 </head>
 <body data-location="${parts.location}"${parts.app ? ` data-app="${escapeHtml(parts.app.id)}"` : ''}${parts.app?.session ? ` data-session="${escapeHtml(parts.app.session)}"` : ''}>
-${parts.notice ? noticeHtml(parts.notice) : ''}<main id="root" aria-busy="true"></main>
+${parts.notice ? noticeHtml(parts.notice) : ''}<main id="root" aria-busy="true">${firstFrame?.html ?? ''}</main>
 ${parts.inlineSnapshot !== undefined ? `<script type="application/json" id="${INLINE_SNAPSHOT_ELEMENT_ID}" nonce="${nonce}">${parts.inlineSnapshot}</script>\n` : ''}${script}
 </body>
 </html>`;

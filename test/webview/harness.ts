@@ -164,6 +164,8 @@ export class Harness {
       inline?: TreeContent;
       /** Runs before the page navigates (e.g. `page.route` to hold a script back). */
       beforeLoad?: (page: Page) => Promise<unknown>;
+      /** Whether to wait for the page's `ready` (default true); without it `frame` and `pageId` are 0 until `readyMessage()`. */
+      waitForReady?: boolean;
     } = {},
   ): Promise<WebviewPage> {
     const page = await this.browser.newPage({ viewport: { width: options.width ?? 900, height: options.height ?? 800 } });
@@ -186,6 +188,7 @@ export class Harness {
     // With `beforeLoad` a test may hold a script back, and `load` waits for it: wait only for the document then.
     await page.goto(`${this.origin}/${options.location === 'view' ? 'view' : ''}${query.size > 0 ? `?${query}` : ''}`, { waitUntil: options.beforeLoad ? 'domcontentloaded' : 'load' });
     const wp = new WebviewPage(page, errors, logs);
+    if (options.waitForReady === false) return wp;
     const ready = await wp.readyMessage();
     wp.frame = ready.lastFrame;
     return wp;

@@ -2,7 +2,9 @@
  * The page the extension serves once its assets are read: the first snapshot, the core script and webview.css in
  * the HTML (extension/protocol/inline-snapshot.ts, extension/vscode/webview-assets.ts), under the same strict CSP.
  * The page must draw before any message from the host, tell the host which frame it has, go on with the next patch,
- * and link codicon.css only after `load` (at which VS Code shows the page).
+ * and link codicon.css only after `load` (at which VS Code shows the page). (A snapshot of kinds the host can write as
+ * HTML comes as HTML instead, with the script fetched after `load`: test/webview/first-frame.test.ts. The button test
+ * here draws such a page.)
  */
 
 import assert from 'node:assert/strict';
@@ -18,9 +20,17 @@ after(async () => harness.close());
 
 const HOSTILE = '</script><script>window.__pwned = true</script><!-- </style>';
 
+// The text field has no static form (extension/protocol/first-frame.ts): this page carries its script, not its first
+// frame as HTML (test/webview/first-frame.test.ts).
 const tree = {
   root: 'app',
-  nodes: [node('app', 'column', {}, ['title', 'odd', 'go']), node('title', 'text', { text: 'Drawn from the HTML' }), node('odd', 'text', { text: HOSTILE }), node('go', 'button', { label: 'Go', icon: 'play' })],
+  nodes: [
+    node('app', 'column', {}, ['title', 'odd', 'go', 'name']),
+    node('title', 'text', { text: 'Drawn from the HTML' }),
+    node('odd', 'text', { text: HOSTILE }),
+    node('go', 'button', { label: 'Go', icon: 'play' }),
+    node('name', 'textField', { label: 'Name' }),
+  ],
 };
 
 describe('a page that carries its first snapshot, script and styles', () => {

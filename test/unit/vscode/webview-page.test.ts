@@ -55,6 +55,38 @@ describe('webview page', () => {
     assert.equal([...fetched.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].length, 2);
   });
 
+  test('first frame: a snapshot of kinds with a static form is drawn into #root as HTML, its style rules under the nonce, and the scripts wait for load', () => {
+    const inlineAssets = { script: 'console.log("core")', styles: { 'webview.css': 'body{color:red}' } };
+    const inlineSnapshot = JSON.stringify({
+      type: 'snapshot',
+      v: 1,
+      page: 1,
+      frame: 1,
+      echoSeq: 0,
+      root: 'app',
+      nodes: [
+        { id: 'app', kind: 'column', props: {}, children: ['t', 'b'] },
+        { id: 't', kind: 'text', props: { text: 'Hello' }, children: [] },
+        { id: 'b', kind: 'button', props: { label: 'Go' }, children: [] },
+      ],
+    });
+    const html = webviewPageHtml({ ...parts, inlineSnapshot, inlineAssets });
+    assert.match(html, /<main id="root" aria-busy="true"><div class="simul-control" data-control-id="app" data-kind="column">.*Hello.*Go<\/vscode-button><\/div><\/div><\/div><\/main>/);
+    assert.ok(html.includes(`<style nonce="${parts.nonce}">.simul-control[data-control-id="app"]>.simul-column{`), "the column's gap as a rule, with the nonce");
+    assert.doesNotMatch(html, /console\.log\("core"\)/, 'the core script is not carried');
+    assert.deepEqual(srcs(html), [], 'nor fetched by the HTML');
+    const boot = [...html.matchAll(/<meta name="simul-boot-script"( data-chunk="(\w+)")? content="([^"]+)">/g)].map((m) => [m[2] ?? 'main', m[3]]);
+    assert.deepEqual(boot, [['main', parts.scriptUri], ['toolkit', parts.chunkUris.toolkit]], 'the boot script adds main.js and toolkit.js (the button) at load');
+    assert.ok(html.includes(`<script nonce="${parts.nonce}">performance.mark('simul:first-draw');`), 'the boot script, with the nonce');
+    assert.ok(html.indexOf('id="simul-snapshot"') < html.indexOf("performance.mark('simul:first-draw')"), 'the snapshot is in the page for the script to draw over');
+    assert.deepEqual(preloads(html), [], 'no preload holds up load');
+    assert.doesNotMatch(html, / style="/, 'no style attribute: the CSP would refuse it');
+    // A kind without a static form: the page carries its script, as before.
+    const field = inlineSnapshot.replace('"kind":"button"', '"kind":"textField"');
+    assert.ok(webviewPageHtml({ ...parts, inlineSnapshot: field, inlineAssets }).includes(`<script nonce="${parts.nonce}">console.log("core")</script>`));
+    assert.match(webviewPageHtml({ ...parts, inlineSnapshot: field, inlineAssets }), /<main id="root" aria-busy="true"><\/main>/);
+  });
+
   test('the CSP stays strict with chunks: nothing by default, scripts only by nonce', () => {
     const csp = webviewCsp(parts.cspSource, parts.nonce);
     assert.equal(csp.split('; ').find((d) => d.startsWith('script-src')), `script-src 'nonce-${parts.nonce}'`);
