@@ -174,6 +174,9 @@ function printBeside(now, before) {
     ['command → page shown, Simul − baseline within a round, p50 (ms)', 'startup.commandToShownMs.difference.p50'],
     ['command → page shown, carrying − baseline (what Simul\'s inline bytes cost a plain page), p50 (ms)', 'startup.commandToShownMs.carryingCost.p50'],
     ['command → page shown, Simul − carrying (Simul\'s own work), p50 (ms)', 'startup.commandToShownMs.ownWork.p50'],
+    ['command → page answers clicks (page clock), Simul, p50 (ms)', 'startup.commandToInteractiveMs.simul.p50'],
+    ['command → page answers clicks, Simul − baseline within a round, p50 (ms)', 'startup.commandToInteractiveMs.difference.p50'],
+    ['the click app\'s page HTML, Simul (KB)', 'startup.pageHtmlKb.simul.p50'],
     ['workspace app: first build, command → first control (ms)', 'workspace.firstBuild.commandToFirstControlMs'],
     ['workspace app: first build, Simul\'s build (ms, its log)', 'workspace.firstBuild.simulBuildMs'],
     ['workspace app: first build, downloading the compiler (ms, its log)', 'workspace.firstBuild.compilerDownloadMs'],
@@ -259,13 +262,15 @@ function printStartup(r) {
   const row = (/** @type {unknown[]} */ cells) => console.log(`| ${cells.join(' | ')} |`);
   const st = r.startup;
   console.log('\nstart-up and size');
-  console.log('(carrying: the baseline page with the script and style sheet Simul\'s pages carry inline added to its HTML, inert)');
+  console.log('(carrying: the baseline page with the script and style sheet Simul\'s pages carry inline when they draw themselves added to its HTML, inert;');
+  console.log(' the click app\'s page shows its first frame as HTML instead, and fetches its script after load: extension/protocol/first-frame.ts)');
   row(['', 'baseline', 'carrying', 'Simul']);
   row(['---', '---:', '---:', '---:']);
   const steps = st.webviewSteps ?? {};
   for (const [label, f] of [
     ['command → first paint (the driver finds the content)', st.commandToFirstPaintMs],
     ['command → page shown (page clock: content there and the written page\'s `load`)', st.commandToShownMs],
+    ['command → page answers clicks (page clock: Simul\'s script has drawn; the plain page\'s content)', st.commandToInteractiveMs],
     // The steps on the way, by the marks VS Code's workbench and its webview host page (the frame around the page) set.
     ['  command → the workbench puts the webview\'s frame in', steps.mounted],
     ['  command → the page\'s HTML reaches the webview (workbench)', steps.htmlSet],
@@ -280,10 +285,11 @@ function printStartup(r) {
     row([`${label}, p50 of ${f.simul.all.length} (ms)`, f.baseline.p50, f.carrying?.p50 ?? '–', f.simul.p50]);
     row(['    within a round, p50 (ms): Simul − baseline / carrying − baseline / Simul − carrying', '', '', `${f.difference.p50} / ${f.carryingCost?.p50 ?? '–'} / ${f.ownWork?.p50 ?? '–'}`]);
   }
+  if (st.pageHtmlKb) row(["the page's HTML as written into its frame, p50 (KB)", st.pageHtmlKb.baseline.p50, st.pageHtmlKb.carrying?.p50 ?? '–', st.pageHtmlKb.simul.p50]);
   row(['activation (ms)', '–', '–', st.activationMs]);
   row(['.vsix (KB)', '–', '–', st.vsixKb]);
   const scripts = st.webviewScripts;
-  if (st.inlineStyleKb !== undefined) row(['carried inline in each page: main.js + webview.css (KB)', '–', `${scripts.main.kb} + ${st.inlineStyleKb}`, `${scripts.main.kb} + ${st.inlineStyleKb}`]);
+  if (st.inlineStyleKb !== undefined) row(['carried inline: main.js + webview.css (KB; Simul: by a page that draws itself, webview.css only with a first frame)', '–', `${scripts.main.kb} + ${st.inlineStyleKb}`, `${scripts.main.kb} + ${st.inlineStyleKb}`]);
   row(['webview scripts (KB, gzip): core main.js / + toolkit.js / + markdown.js', '–', '–', `${scripts.main.kb} (${scripts.main.gzipKb}) / ${scripts.toolkit.kb} (${scripts.toolkit.gzipKb}) / ${scripts.markdown.kb} (${scripts.markdown.gzipKb})`]);
   row(['webview scripts the click app loads / all (KB, gzip)', '–', '–', `${st.webviewClickAppKb.kb} (${st.webviewClickAppKb.gzipKb}) / ${st.webviewAllKb.kb} (${st.webviewAllKb.gzipKb})`]);
   row(['extension bundle (KB)', '–', '–', st.extensionBundleKb]);

@@ -33,6 +33,8 @@ export function startApp(root: HTMLElement, post: (message: WebviewToHostMessage
       // For measurements (bench:vscode): when the page first showed the app, on the page's clock (unless its first
       // frame came as HTML, whose boot script marked it).
       if (!drawn && performance.getEntriesByName('simul:first-draw').length === 0) performance.mark('simul:first-draw');
+      // And when the page's script had drawn it: from then on the page answers clicks.
+      if (!drawn) performance.mark('simul:interactive');
       drawn = true;
     } catch (error) {
       // The tree is right (the page model applied the frame); the screen lost track of it: draw it again.

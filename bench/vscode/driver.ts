@@ -100,6 +100,9 @@ async function open(ctx: DriverContext, which: PaintPage, app: string, probe: st
   const frame = await Promise.race([frameWith(ctx.page, `${SEL[which].page} ${probe}`, ms), failed]);
   const firstPaintMs = Date.now() - started;
   const { ms: commandMs } = await opened;
+  // A Simul page may show its first frame as HTML before its script has run (extension/protocol/first-frame.ts): the
+  // scenarios that click or watch elements wait until the script has drawn over it (the renderer clears aria-busy).
+  if (which === 'simul') await frame.waitForFunction(() => document.getElementById('root')?.getAttribute('aria-busy') === null, undefined, { timeout: ms, polling: 5 });
   return { frame, firstPaintMs, commandMs, started };
 }
 
@@ -158,6 +161,14 @@ interface PaintSample {
    * time of the reading (the round trip's midpoint).
    */
   readonly shownMs: number;
+  /**
+   * Command → the page answers clicks, on the page's clock: Simul, its script has drawn (`simul:interactive`; a page
+   * whose first frame came as HTML fetches its script after `load`); the plain page, its content (its script runs
+   * right after it).
+   */
+  readonly interactiveMs: number;
+  /** The size of the page's HTML as written into the frame (KB, as characters / 1024). */
+  readonly htmlKb: number;
   /** Command → the webview's frame started (its first, empty document). */
   readonly documentMs: number;
   /** Command → the steps of VS Code's webview host page (the outer frame: its own marks, see WEBVIEW_HOST_STEPS). */
@@ -201,13 +212,20 @@ async function clockOf(frame: Frame): Promise<{ offset: number; origin: number }
 
 async function paintSample(ctx: DriverContext, which: PaintPage): Promise<PaintSample> {
   const opened = await open(ctx, which, 'bench-click', SEL[which].count);
-  const marks = which === 'simul' ? ['simul:first-draw', 'simul:load'] : ['bench:content', 'bench:load'];
+  const marks = which === 'simul' ? ['simul:first-draw', 'simul:load', 'simul:interactive'] : ['bench:content', 'bench:load', 'bench:content'];
   // The written document's load may come after its content was found.
   await opened.frame.evaluate(() => (document.readyState === 'complete' ? undefined : new Promise((r) => window.addEventListener('load', r, { once: true }))));
   const asked = Date.now();
   const page = await opened.frame.evaluate((names) => {
     const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
-    return { clock: performance.timeOrigin + performance.now(), origin: performance.timeOrigin, content: at(names[0]), load: at(names[1]) };
+    return {
+      clock: performance.timeOrigin + performance.now(),
+      origin: performance.timeOrigin,
+      content: at(names[0]),
+      load: at(names[1]),
+      interactive: at(names[2]),
+      htmlChars: document.documentElement.outerHTML.length,
+    };
   }, marks);
   const offset = page.clock - (asked + Date.now()) / 2;
   const documentMs = page.origin - offset - opened.started;
@@ -231,6 +249,8 @@ async function paintSample(ctx: DriverContext, which: PaintPage): Promise<PaintS
   return {
     probeMs: opened.firstPaintMs,
     shownMs: Math.round(documentMs + Math.max(page.content, page.load)),
+    interactiveMs: Math.round(documentMs + Math.max(page.interactive, page.load)),
+    htmlKb: Math.round((page.htmlChars / 1024) * 10) / 10,
     documentMs: Math.round(documentMs),
     hostFrameMs: Math.round(hostFrameMs),
     mountedMs: workbenchStep(WORKBENCH_STEPS.mountedMs),
@@ -278,6 +298,8 @@ async function firstPaintScenario(ctx: DriverContext, rounds: number) {
   const result = {
     probe: figures('probeMs'),
     shown: figures('shownMs'),
+    interactive: figures('interactiveMs'),
+    htmlKb: figures('htmlKb'),
     document: figures('documentMs'),
     mounted: figures('mountedMs'),
     hostFrame: figures('hostFrameMs'),
@@ -742,6 +764,10 @@ export async function runBench(ctx: DriverContext, options: { streamSeconds?: nu
       commandToFirstPaintMs: paint?.probe,
       /** Command → the page was shown with its content, on the page's clock (see PaintSample). */
       commandToShownMs: paint?.shown,
+      /** Command → the page answers clicks, on the page's clock (see PaintSample). */
+      commandToInteractiveMs: paint?.interactive,
+      /** The size of each page's HTML (KB). */
+      pageHtmlKb: paint?.htmlKb,
       /** Command → the webview's frame started (its first, empty document). */
       commandToDocumentMs: paint?.document,
       /** Command → the steps of VS Code's workbench and webview host page on the way (see PaintSample). */
