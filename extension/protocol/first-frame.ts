@@ -7,10 +7,13 @@
  * Why: VS Code hands a webview's HTML through the workbench, and every KB a page carries delays it (0.4–0.6 ms per KB
  * in code-server, `bench:vscode`). The core script is 67 KB; this HTML is about as large as what it shows.
  *
- * Only the kinds in {@link FIRST_FRAME_KINDS} have a static form here: layout, display and the button. A snapshot with
- * any other kind (inputs that keep what the user types, tables, charts, …), an unknown kind, children under a control
- * that holds none, or text HTML cannot carry exactly (U+0000) has none (`undefined`): that page carries its script
- * inline and draws itself, as before. The webview test `first-frame.test.ts` holds this module to the renderer: for
+ * Only the kinds in {@link FIRST_FRAME_KINDS} have a static form here: layout, display, the button, the switch, the
+ * slider and the collapsible. A snapshot with any other kind (the toolkit's inputs, which keep their value in a
+ * property, not an attribute; tables, charts, trees, markdown, images), an unknown kind, children under a control that
+ * holds none, or text HTML cannot carry exactly (U+0000) has none (`undefined`): that page carries its script inline
+ * and draws itself, as before. Clicks (and Enter or Space on a button) on the first frame are replayed once the script
+ * has drawn; a slider dragged or a key pressed on it before then is not (the first frame answers nothing until then:
+ * about 100 ms in code-server). The webview test `first-frame.test.ts` holds this module to the renderer: for
  * every kind here and its properties, the DOM written from this HTML is the DOM the renderer draws.
  *
  * Pure: no DOM, no `vscode`.
@@ -35,6 +38,9 @@ export const FIRST_FRAME_KINDS: ReadonlySet<string> = new Set<ControlKind>([
   'progressBar',
   'alert',
   'button',
+  'collapsible',
+  'switch',
+  'slider',
 ]);
 
 /** Largest first frame written as HTML, in characters: past it the page draws the snapshot itself. */
@@ -127,7 +133,7 @@ export function firstFrameHtml(content: TreeContent): FirstFrame | undefined {
       const kind = node.kind;
       const props = checked(kind, node.props);
       const prop = <T extends ProtocolValue>(name: string): T => propOrDefault(kind, props, name) as T;
-      const container = (CONTROL_CONTAINERS as ReadonlySet<string>).has(kind);
+      const container = (CONTAINERS as ReadonlySet<string>).has(kind);
       if (!container && node.children.length > 0) throw new NoStaticForm();
       const own = drawKind(kind, prop, uniqueId);
       // What the renderer sets with `element.style`: as important as an inline style, which outranks the style sheet.
@@ -135,6 +141,7 @@ export function firstFrameHtml(content: TreeContent): FirstFrame | undefined {
       const children = container ? node.children.map((child) => draw(child, depth + 1)).join('') : '';
       // The common properties, as the renderer's `_draw` sets them on a control's first drawing.
       const disabled = prop<boolean>('disabled') === true;
+      const boxInert = (INERT_WHEN_DISABLED as ReadonlySet<string>).has(kind);
       const loading = prop<boolean>('loading') === true;
       const error = prop<string | null>('error');
       const invalid = typeof error === 'string' && error !== '';
@@ -145,8 +152,7 @@ export function firstFrameHtml(content: TreeContent): FirstFrame | undefined {
       if (disabled && kind === 'button') targetAttrs.push(['disabled', true], ['aria-disabled', 'true']);
       if (invalid) targetAttrs.push(['aria-invalid', 'true'], ['aria-errormessage', errorId], ['aria-describedby', errorId]);
       const targetHtml = targetAttrs.map(([name, value]) => (value === null || value === undefined || value === false ? '' : value === true ? ` ${name}` : ` ${name}="${escape(String(value))}"`)).join('');
-      let html = own.html.replace(TARGET, targetHtml).replace(CHILDREN, children);
-      if (own.disable !== undefined && disabled) html = own.disable(html);
+      const html = own.html.replace(TARGET, targetHtml).replace(CHILDREN, children);
       // The button shows `loading` itself; every other kind gets the renderer's spinner.
       const spinner = loading && kind !== 'button' ? codicon('loading', 'codicon-modifier-spin simul-spinner') : '';
       const errorBox = invalid ? el('div', [['class', 'simul-error-message'], ['role', 'alert'], ['id', errorId]], escape(error)) : '';
@@ -159,8 +165,8 @@ export function firstFrameHtml(content: TreeContent): FirstFrame | undefined {
           ['data-kind', kind],
           ['hidden', prop<boolean>('visible') === false],
           // A container without its own way to show `disabled`: the whole box is inert.
-          ['inert', container && disabled],
-          ['aria-disabled', container && disabled ? 'true' : null],
+          ['inert', boxInert && disabled],
+          ['aria-disabled', boxInert && disabled ? 'true' : null],
           ['aria-busy', loading ? 'true' : null],
         ],
         spinner + html + errorBox,
@@ -176,7 +182,13 @@ export function firstFrameHtml(content: TreeContent): FirstFrame | undefined {
   }
 }
 
-const CONTROL_CONTAINERS: ReadonlySet<ControlKind> = new Set<ControlKind>(['column', 'row', 'grid']);
+/** The kinds that hold child controls. */
+const CONTAINERS: ReadonlySet<ControlKind> = new Set<ControlKind>(['column', 'row', 'grid', 'collapsible']);
+/**
+ * The containers with no way of their own to show `disabled`: the renderer makes their box inert. Every other kind
+ * here but the button draws `disabled` itself (its case below; for most, nothing).
+ */
+const INERT_WHEN_DISABLED: ReadonlySet<ControlKind> = new Set<ControlKind>(['column', 'row', 'grid']);
 
 /**
  * The props the renderer would keep (`_store`): a value the catalogue refuses is dropped (its default is drawn), a
@@ -202,8 +214,6 @@ interface KindHtml {
    * a child, ` .x`: a descendant) and its declarations.
    */
   readonly styles?: readonly (readonly [selector: string, declarations: readonly string[]])[];
-  /** What `setDisabled(true)` changes in the control's own HTML (the alert's close button). */
-  readonly disable?: (html: string) => string;
 }
 
 /**
@@ -286,15 +296,14 @@ function drawKind(kind: ControlKind, prop: <T extends ProtocolValue>(name: strin
     case 'alert': {
       const tone = prop<string>('tone');
       const title = prop<string>('title');
-      const close = (disabled: boolean): string =>
-        el(
-          'vscode-button',
-          [['appearance', 'icon'], ['aria-label', 'Dismiss'], ['title', 'Dismiss'], ['class', 'simul-alert-close'], ['hidden', !prop<boolean>('dismissible')], ['disabled', disabled]],
-          codicon('close'),
-        );
+      const close = el(
+        'vscode-button',
+        [['appearance', 'icon'], ['aria-label', 'Dismiss'], ['title', 'Dismiss'], ['class', 'simul-alert-close'], ['hidden', !prop<boolean>('dismissible')], ['disabled', prop<boolean>('disabled')]],
+        codicon('close'),
+      );
       const text = `<div class="simul-alert-text">${el('div', [['class', 'simul-alert-title'], ['hidden', title === '']], escape(title))}<div class="simul-alert-message">${escape(prop<string>('message'))}</div></div>`;
-      const html = `<div class="simul-alert" role="alert" data-tone="${escape(tone)}"${T}>${codicon(TONE_ICON[tone] ?? 'info', 'simul-alert-icon')}${text}${close(false)}</div>`;
-      return { html, disable: (h) => h.replace(close(false), close(true)) };
+      const html = `<div class="simul-alert" role="alert" data-tone="${escape(tone)}"${T}>${codicon(TONE_ICON[tone] ?? 'info', 'simul-alert-icon')}${text}${close}</div>`;
+      return { html };
     }
     case 'button': {
       const appearance = prop<string>('appearance');
@@ -311,6 +320,49 @@ function drawKind(kind: ControlKind, prop: <T extends ProtocolValue>(name: strin
         };
       }
       return { html: `<vscode-button class="simul-button" appearance="${escape(appearance)}"${T}>${icon(true)}${escape(label)}</vscode-button>` };
+    }
+    case 'collapsible': {
+      const id = uniqueId('simul-c');
+      const open = prop<boolean>('open');
+      const disabled = prop<boolean>('disabled');
+      return {
+        html:
+          `<div class="simul-collapsible${open ? ' simul-open' : ''}">` +
+          `<button type="button" class="simul-collapsible-header" id="${id}-header" aria-controls="${id}-body" aria-expanded="${open}"${disabled ? ' disabled' : ''}${T}>` +
+          `${codicon(open ? 'chevron-down' : 'chevron-right', 'simul-collapsible-chevron')}<span class="simul-collapsible-title">${escape(prop<string>('title'))}</span></button>` +
+          `<div class="simul-collapsible-body" id="${id}-body" role="region" aria-labelledby="${id}-header"${open ? '' : ' hidden'}${disabled ? ' inert' : ''}>${CHILDREN}</div></div>`,
+      };
+    }
+    case 'switch': {
+      const id = uniqueId('simul-c');
+      const label = prop<string>('label');
+      const checked = prop<boolean>('checked');
+      return {
+        html:
+          `<div class="simul-switch${checked ? ' simul-checked' : ''}">` +
+          `<button type="button" role="switch" class="simul-switch-track" id="${id}-switch"${label ? ` aria-labelledby="${id}-label"` : ' aria-label="Switch"'} aria-checked="${checked}"${prop<boolean>('disabled') ? ' disabled' : ''}${T}><span class="simul-switch-thumb"></span></button>` +
+          `<label class="simul-switch-label" for="${id}-switch" id="${id}-label">${escape(label)}</label></div>`,
+      };
+    }
+    case 'slider': {
+      const id = uniqueId('simul-c');
+      const label = prop<string>('label');
+      const disabled = prop<boolean>('disabled');
+      const min = prop<number>('min');
+      const max = Math.max(min, prop<number>('max'));
+      const value = prop<number>('value');
+      const ratio = max > min ? (value - min) / (max - min) : 0;
+      const percent = `${Math.max(0, Math.min(1, ratio)) * 100}%`;
+      return {
+        html:
+          `<div class="simul-slider${disabled ? ' simul-disabled' : ''}"><div class="simul-slider-header"><label class="simul-slider-label" id="${id}-label">${escape(label)}</label><span class="simul-slider-value" aria-hidden="true">${String(value)}</span></div>` +
+          `<div class="simul-slider-track" role="slider" tabindex="${disabled ? -1 : 0}" aria-orientation="horizontal"${label ? ` aria-labelledby="${id}-label"` : ' aria-label="Slider"'} aria-valuemin="${String(min)}" aria-valuemax="${String(max)}" aria-valuenow="${String(value)}"${disabled ? ' aria-disabled="true"' : ''}${T}>` +
+          `<div class="simul-slider-rail"><div class="simul-slider-fill"></div></div><div class="simul-slider-thumb"></div></div></div>`,
+        styles: [
+          [' .simul-slider-fill', [`width: ${percent}`]],
+          [' .simul-slider-thumb', [`left: ${percent}`]],
+        ],
+      };
     }
     default:
       throw new NoStaticForm();

@@ -8,9 +8,10 @@
  * script is in its HTML paints that much sooner. Inline, they cost the page nothing to fetch; the CSP stays the same
  * (scripts and styles with the page's nonce only). Inlining is not free either: VS Code hands the HTML through the
  * workbench to the webview, and a larger page is shown later (about 0.4–0.6 ms per KB in code-server: a plain page
- * carrying these 85 KB, inert, was shown 31–41 ms later than without them; bench:vscode, 2026-12-06). So codicon.css is
- * not inlined (the page links it once it has loaded: see `WebviewPageParts.inlineAssets`), nor are the toolkit and
- * markdown chunks (fetched after `load` by such a page: webview/chunks.ts).
+ * carrying these 85 KB, inert, was shown 31–41 ms later than without them; bench:vscode, 2026-12-06). So a page whose
+ * first snapshot the host can write as HTML (extension/protocol/first-frame.ts) carries that and webview.css, not
+ * main.js, which it fetches after `load`. codicon.css is not inlined (the page links it once it has loaded: see
+ * `WebviewPageParts.inlineAssets`), nor are the toolkit and markdown chunks (fetched after `load`: webview/chunks.ts).
  */
 
 import * as vscode from 'vscode';

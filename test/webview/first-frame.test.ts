@@ -36,6 +36,9 @@ const VARIANTS: Partial<Record<ControlKind, Record<string, unknown>[]>> = {
   progressRing: [{ label: '' }],
   progressBar: [{ value: null, label: '' }, { value: 7, max: 5 }, { value: -1 }, { value: 2, max: 0 }, { value: 1 / 3 }],
   alert: [{ tone: 'info', dismissible: false }, { tone: 'success', title: '' }, { tone: 'error' }],
+  collapsible: [{ open: false, title: '' }, { open: true, disabled: true }],
+  switch: [{ checked: true }, { label: '' }, { checked: true, disabled: true }],
+  slider: [{ value: 150, min: 0, max: 100 }, { min: 10, max: 5, value: 7 }, { value: 0.1 + 0.2, min: 0, max: 1, step: 0.1 }, { label: '', disabled: true }, { value: -5 }],
   button: [{ appearance: 'secondary', icon: '' }, { appearance: 'icon', icon: 'gear', label: '' }, { appearance: 'icon', icon: '', label: 'Named' }, { appearance: 'icon', icon: '', label: '' }, { label: '' }],
 };
 
@@ -98,7 +101,7 @@ function compareInPage(frame: { html: string; css: string }): { drawn: unknown; 
         .map((a) => {
           let v = a.value;
           if (a.name === 'class') v = [...n.classList].sort().join(' ');
-          else if (['id', 'aria-labelledby', 'aria-errormessage', 'aria-describedby', 'for'].includes(a.name)) v = v.split(' ').map(idOf).join(' ');
+          else if (['id', 'aria-labelledby', 'aria-errormessage', 'aria-describedby', 'aria-controls', 'for'].includes(a.name)) v = v.split(' ').map(idOf).join(' ');
           return `${a.name}=${v}`;
         })
         .sort();
@@ -161,10 +164,11 @@ describe('the first frame as HTML', () => {
     const inline: TreeContent = {
       root: 'app',
       nodes: [
-        node('app', 'column', { gap: 24 }, ['title', 'go', 'src']),
+        node('app', 'column', { gap: 24 }, ['title', 'go', 'src', 'dark']),
         node('title', 'text', { text: 'Drawn by the host', variant: 'heading' }),
         node('go', 'button', { label: 'Go', icon: 'play' }),
         node('src', 'code', { source: 'let x = 1;' }),
+        node('dark', 'switch', { label: 'Dark mode' }),
       ],
     };
     const wp = await harness.open({
@@ -190,8 +194,9 @@ describe('the first frame as HTML', () => {
           }),
         );
       const before = await boxes();
-      // The user clicks the button and puts the focus in the code block before the script has come.
+      // The user clicks the button and the switch, and puts the focus in the code block, before the script has come.
       await wp.page.locator('.simul-control[data-control-id="go"] vscode-button').click();
+      await wp.page.locator('.simul-control[data-control-id="dark"] button').click();
       await wp.page.locator('.simul-control[data-control-id="src"] pre').focus();
       await wp.page.evaluate(() => {
         (document.querySelector('[data-control-id="title"]') as Element & { fromHost?: boolean }).fromHost = true;
@@ -203,15 +208,17 @@ describe('the first frame as HTML', () => {
       wp.frame = 1;
       const events = await until(async () => ((await wp.events('go')).length > 0 ? wp.events('go') : undefined), 'the early click was sent');
       assert.deepEqual(events.map((e) => e.name), ['click']);
+      assert.deepEqual((await wp.events('dark')).map((e) => [e.name, e.payload]), [['change', { value: true }]], 'the switch was turned on');
       const posted = await wp.posted();
-      assert.deepEqual(posted.map((m) => m.type), ['ready', 'event'], 'ready first, then the click, once');
+      assert.deepEqual(posted.map((m) => m.type), ['ready', 'event', 'event'], 'ready first, then each click, once');
       const state = await wp.page.evaluate(() => ({
         redrawn: (document.querySelector('[data-control-id="title"]') as Element & { fromHost?: boolean }).fromHost === undefined,
         controls: document.querySelectorAll('.simul-control').length,
         focused: document.activeElement?.closest('.simul-control')?.getAttribute('data-control-id'),
         busy: document.getElementById('root')?.getAttribute('aria-busy'),
       }));
-      assert.deepEqual(state, { redrawn: true, controls: 4, focused: 'src', busy: null }, 'drawn over, once, with the focus where it was');
+      assert.deepEqual(state, { redrawn: true, controls: 5, focused: 'src', busy: null }, 'drawn over, once, with the focus where it was');
+      assert.equal(await wp.page.locator('.simul-control[data-control-id="dark"] button').getAttribute('aria-checked'), 'true');
 
       // Where everything was drawn from the HTML (its style rules included: a 24 px gap) is where the script drew it.
       await wp.nextFrame();

@@ -13,7 +13,7 @@ const tree = (...nodes: ControlNode[]): TreeContent => ({ root: nodes[0].id, nod
 const htmlOf = (content: TreeContent): string | undefined => firstFrameHtml(content)?.html;
 
 describe('first frame as HTML', () => {
-  test('layout, display and buttons get one; every other kind, and an unknown kind, gets none', () => {
+  test('layout, display, buttons, switches, sliders and collapsibles get one; every other kind, and an unknown kind, gets none', () => {
     const frame = firstFrameHtml(tree(node('app', 'column', {}, ['t', 'b']), node('t', 'text', { text: 'Hi' }), node('b', 'button', { label: 'Go' })));
     assert.equal(
       frame?.html,
