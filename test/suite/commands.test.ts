@@ -113,6 +113,26 @@ suite('Commands: several instances, Reload App, Show Log', () => {
     }
   });
 
+  test('an app of kinds with a static form, put in the side view, shows its first frame as HTML, and its script takes over', async () => {
+    const session = await vscode.commands.executeCommand<Session>('simul.openApp', 'concurrent-clicks', 'view');
+    try {
+      const inSideView = () => [...session.views].find((v) => v.location === 'view');
+      await until(() => inSideView() !== undefined, `${session.label} is in the side view`);
+      const view = inSideView();
+      assert.ok(view);
+      const html = view.webview.html;
+      assert.match(html, /<main id="root" aria-busy="true"><div class="simul-control" /, 'the first frame is in the page');
+      assert.match(html, /<meta name="simul-boot-script" content="[^"]+\/out\/webview\/main\.js">/);
+      // The page's script came after load, drew the snapshot its HTML carries (no snapshot posted) and acknowledged it.
+      await until(() => pageLoaded(view.connection.statistics()), `${session.label}'s side view page loaded and has its tree`);
+      const stats = view.connection.statistics();
+      assert.equal(stats.snapshotsInlined, 1);
+      assert.equal(stats.snapshotsPosted, 0, 'a snapshot was posted although the page had it');
+    } finally {
+      await api.closeApp(session.label);
+    }
+  });
+
   test('Simul: Reload App starts the active app afresh in the same panel: a new instance, the old one and its tasks ended', async () => {
     const session = await open();
     const panel = [...session.views].find((v) => v.location === 'panel')?.panel;

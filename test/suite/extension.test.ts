@@ -62,21 +62,26 @@ suite('Simul in the extension host', () => {
     const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
     assert.ok(scripts.length > 0);
     for (const attrs of scripts) assert.ok(attrs.includes(`nonce="${nonce}"`), `script without the nonce: ${attrs}`);
-    // The page carries its first snapshot and the core bundle inline (each with the nonce) and fetches no script: the
-    // bundle is the shipped main.js, byte for byte. It preloads nothing (a preload would hold up the page's `load`,
-    // at which VS Code shows it): the page fetches toolkit.js for its buttons after `load`.
+    // Concurrent clicks is layout, text, badges and buttons: its page carries its first snapshot, that snapshot drawn as
+    // HTML in #root (extension/protocol/first-frame.ts) and a boot script, each script with the nonce, and fetches no
+    // script before `load`. The boot script then adds the shipped main.js and toolkit.js (for the buttons). It preloads
+    // nothing (a preload would hold up the page's `load`, at which VS Code shows it).
+    const webviewUri = (...path: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(ext.extensionUri, ...path)).toString();
     const srcs = scripts.map((attrs) => /src="([^"]+)"/.exec(attrs)?.[1]);
-    assert.deepEqual(srcs, [undefined, undefined], 'two inline scripts: the snapshot and the core bundle');
+    assert.deepEqual(srcs, [undefined, undefined], 'two inline scripts: the snapshot and the boot script');
     assert.match(scripts[0], /type="application\/json" id="simul-snapshot"/);
-    const mainJs = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(ext.extensionUri, 'out', 'webview', 'main.js')));
-    assert.ok(html.includes(`<script nonce="${nonce}">${mainJs}</script>`), 'the inline script is not the shipped main.js');
+    assert.ok(html.includes(`<script nonce="${nonce}">performance.mark('simul:first-draw');`), 'the second is the boot script');
+    assert.match(html, /<main id="root" aria-busy="true"><div class="simul-control" data-control-id="[^"]+" data-kind="column">/, 'the first frame is in #root');
+    assert.doesNotMatch(html, / style="/, 'no style attribute: the CSP would refuse it');
+    const boot = [...html.matchAll(/<meta name="simul-boot-script"(?: data-chunk="(\w+)")? content="([^"]+)">/g)].map((m) => [m[1] ?? 'main', m[2]]);
+    assert.deepEqual(boot, [['main', webviewUri('out', 'webview', 'main.js')], ['toolkit', webviewUri('out', 'webview', 'toolkit.js')]]);
     const snapshot = JSON.parse(/<script type="application\/json" id="simul-snapshot" nonce="[^"]+">([^<]*)<\/script>/.exec(html)?.[1] ?? 'null') as { type: string; nodes: { kind: string }[] };
     assert.equal(snapshot.type, 'snapshot');
     assert.ok(snapshot.nodes.some((n) => n.kind === 'button'), 'the inline snapshot is not the app');
     assert.match(html, new RegExp(`<style nonce="${nonce}">`), 'webview.css is not inline');
     assert.doesNotMatch(html, /<link rel="preload"/);
-    const urls = [...html.matchAll(/(?:src|href|name="simul-(?:chunk-[a-z]+|late-style)" content)="([^"]+)"/g)].map((m) => m[1]);
-    assert.equal(urls.filter((u) => /\/out\/webview\/(toolkit|markdown)\.js$/.test(u)).length, 2, 'the page knows where both chunks are');
+    const urls = [...html.matchAll(/(?:src|href|name="simul-(?:chunk-[a-z]+|late-style|boot-script)"(?: data-chunk="[a-z]+")? content)="([^"]+)"/g)].map((m) => m[1]);
+    assert.equal(urls.filter((u) => /\/out\/webview\/(toolkit|markdown)\.js$/.test(u)).length, 3, 'the page knows where both chunks are, and the boot script adds toolkit.js');
     assert.equal(urls.filter((u) => /\/out\/webview\/codicon\.css$/.test(u)).length, 1, 'the page links codicon.css after load');
     for (const u of urls) {
       assert.ok(u.startsWith(panel.webview.asWebviewUri(ext.extensionUri).toString()), `resource not from the extension: ${u}`);
@@ -88,6 +93,17 @@ suite('Simul in the extension host', () => {
       vscode.Uri.joinPath(ext.extensionUri, 'out', 'webview').path,
     ]);
     panel.dispose();
+
+    // Live updates has a text field, which has no static form: its page carries the shipped main.js inline instead,
+    // byte for byte, and draws itself.
+    const live = onlyPanel(await vscode.commands.executeCommand<Session>('simul.openApp', 'live-updates'));
+    const liveHtml = live.webview.html;
+    const liveNonce = /script-src 'nonce-([A-Za-z0-9]+)'/.exec(liveHtml)?.[1];
+    const mainJs = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(ext.extensionUri, 'out', 'webview', 'main.js')));
+    assert.ok(liveHtml.includes(`<script nonce="${liveNonce}">${mainJs}</script>`), 'the inline script is not the shipped main.js');
+    assert.match(liveHtml, /<main id="root" aria-busy="true"><\/main>/);
+    assert.doesNotMatch(liveHtml, /simul-boot-script/);
+    live.dispose();
   });
 
   test('another extension registers an app through the API and opens it (examples/extension-author)', async () => {
