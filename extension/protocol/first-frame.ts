@@ -47,15 +47,24 @@ export const FIRST_FRAME_KINDS: ReadonlySet<string> = new Set<ControlKind>([
 export const FIRST_FRAME_MAX_CHARS = 64 * 1024;
 
 /**
- * The window global the boot script (`firstFrameBoot`) leaves for the page's script: the clicks made on the first
- * frame before the script ran, which the page replays on what it draws.
+ * The window global the boot script (`firstFrameBoot`) leaves for the page's script: `stop()` ends the recording and
+ * gives the `FirstFrameRecord` (the clicks made on the first frame before the script ran, and the focus), which the
+ * page replays on what it draws.
  */
 export const FIRST_FRAME_GLOBAL = '__simulFirstFrame';
 
-/** A click on the first frame: the control's id and the path of child indexes from its wrapper to the target. */
-export interface FirstFrameClick {
+/** An element of the first frame: its control's id and the path of child indexes from the control's wrapper to it. */
+export interface FirstFrameTarget {
   readonly id: string;
   readonly path: readonly number[];
+}
+
+/** What the boot script recorded until the page's script took over (`window[FIRST_FRAME_GLOBAL].stop()`). */
+export interface FirstFrameRecord {
+  /** The elements clicked, in order. */
+  readonly clicks: readonly FirstFrameTarget[];
+  /** The element that has the focus, if one in the first frame has it. */
+  readonly focus: FirstFrameTarget | undefined;
 }
 
 /** `<meta name="simul-boot-script" content="URI" [data-chunk="NAME"]>`: a script the boot script adds at `load`. */
@@ -66,11 +75,11 @@ export const BOOT_SCRIPT_META = 'simul-boot-script';
  * records clicks on controls until the page's script takes over, and at `load` (when VS Code shows the page) marks
  * `simul:load` and adds the scripts (`<meta name="simul-boot-script">`, with the page's nonce) and the style sheets
  * the page links late (`<meta name="simul-late-style">`, then removed so that the page's script does not link them
- * again). Plain ES2020, a few hundred bytes: it is carried in every such page. (A function, not a constant, so that
+ * again). Plain ES2020, about 1 KB: it is carried in every such page. (A function, not a constant, so that
  * the page's bundle, which imports this module's names, leaves it out.)
  */
 export function firstFrameBoot(): string {
-  return `performance.mark('simul:first-draw');(()=>{const c=[],r=e=>{const t=e.target;const w=t instanceof Element?t.closest('.simul-control'):null;if(!w)return;const p=[];for(let n=t;n!==w;n=n.parentElement)p.unshift([...n.parentElement.children].indexOf(n));c.push({id:w.dataset.controlId,path:p})};document.addEventListener('click',r,true);window.${FIRST_FRAME_GLOBAL}={stop(){document.removeEventListener('click',r,true);return c.splice(0)}};const nonce=document.querySelector('meta[name="simul-nonce"]').content;addEventListener('load',()=>{performance.mark('simul:load');for(const m of document.querySelectorAll('meta[name="${LATE_STYLE_META}"]')){const l=document.createElement('link');l.rel='stylesheet';l.href=m.content;l.nonce=nonce;document.head.append(l);m.remove()}for(const m of document.querySelectorAll('meta[name="${BOOT_SCRIPT_META}"]')){const s=document.createElement('script');s.nonce=nonce;s.src=m.content;if(m.dataset.chunk)s.dataset.simulChunk=m.dataset.chunk;s.onerror=()=>console.error('Simul: the script '+m.content+' did not load');document.body.append(s)}},{once:true})})();`;
+  return `performance.mark('simul:first-draw');(()=>{const c=[],at=t=>{const w=t instanceof Element?t.closest('.simul-control'):null;if(!w||!document.getElementById('root').contains(w))return;const p=[];for(let n=t;n!==w;n=n.parentElement)p.unshift([...n.parentElement.children].indexOf(n));return{id:w.dataset.controlId,path:p}},r=e=>{const a=at(e.target);if(a)c.push(a)};document.addEventListener('click',r,true);window.${FIRST_FRAME_GLOBAL}={stop(){document.removeEventListener('click',r,true);return{clicks:c.splice(0),focus:at(document.activeElement)}}};const nonce=document.querySelector('meta[name="simul-nonce"]').content;addEventListener('load',()=>{performance.mark('simul:load');for(const m of document.querySelectorAll('meta[name="${LATE_STYLE_META}"]')){const l=document.createElement('link');l.rel='stylesheet';l.href=m.content;l.nonce=nonce;document.head.append(l);m.remove()}for(const m of document.querySelectorAll('meta[name="${BOOT_SCRIPT_META}"]')){const s=document.createElement('script');s.nonce=nonce;s.src=m.content;if(m.dataset.chunk)s.dataset.simulChunk=m.dataset.chunk;s.onerror=()=>console.error('Simul: the script '+m.content+' did not load');document.body.append(s)}},{once:true})})();`;
 }
 
 /** Escapes text for an HTML attribute or text node (carriage returns too: the parser would make them newlines). */
@@ -80,14 +89,19 @@ function escape(text: string): string {
 
 type Attr = readonly [name: string, value: string | number | boolean | null | undefined];
 
-/** An element: attributes `false`/`null`/`undefined` are left out, `true` is present and empty. */
-function el(tag: string, attrs: readonly Attr[], inner = ''): string {
-  let html = `<${tag}`;
+/** Attributes as they go in a start tag: `false`/`null`/`undefined` are left out, `true` is present and empty. */
+function attributes(attrs: readonly Attr[]): string {
+  let html = '';
   for (const [name, value] of attrs) {
     if (value === false || value === null || value === undefined) continue;
     html += value === true ? ` ${name}` : ` ${name}="${escape(String(value))}"`;
   }
-  return `${html}>${inner}</${tag}>`;
+  return html;
+}
+
+/** An element with `attributes(attrs)`. */
+function el(tag: string, attrs: readonly Attr[], inner = ''): string {
+  return `<${tag}${attributes(attrs)}>${inner}</${tag}>`;
 }
 
 /** A codicon as `dom.ts` `codicon()` draws it. */
@@ -151,13 +165,12 @@ export function firstFrameHtml(content: TreeContent): FirstFrame | undefined {
       // A control without its own way to show `disabled` (the button): the attribute on its target.
       if (disabled && kind === 'button') targetAttrs.push(['disabled', true], ['aria-disabled', 'true']);
       if (invalid) targetAttrs.push(['aria-invalid', 'true'], ['aria-errormessage', errorId], ['aria-describedby', errorId]);
-      const targetHtml = targetAttrs.map(([name, value]) => (value === null || value === undefined || value === false ? '' : value === true ? ` ${name}` : ` ${name}="${escape(String(value))}"`)).join('');
-      const html = own.html.replace(TARGET, targetHtml).replace(CHILDREN, children);
+      const html = own.html.replace(TARGET, attributes(targetAttrs)).replace(CHILDREN, children);
       // The button shows `loading` itself; every other kind gets the renderer's spinner.
       const spinner = loading && kind !== 'button' ? codicon('loading', 'codicon-modifier-spin simul-spinner') : '';
       const errorBox = invalid ? el('div', [['class', 'simul-error-message'], ['role', 'alert'], ['id', errorId]], escape(error)) : '';
       const classes = ['simul-control', ...(disabled ? ['simul-disabled'] : []), ...(loading ? ['simul-loading'] : []), ...(invalid ? ['simul-invalid'] : [])].join(' ');
-      const wrapper = el(
+      return el(
         'div',
         [
           ['class', classes],
@@ -171,7 +184,6 @@ export function firstFrameHtml(content: TreeContent): FirstFrame | undefined {
         ],
         spinner + html + errorBox,
       );
-      return wrapper;
     };
     const html = draw(content.root, 0);
     const css = rules.join('\n');
