@@ -16,7 +16,15 @@ interface Session {
     find(id: string): { get(prop: string): unknown } | undefined;
     tasks(): readonly { name: string; kind: string; state: string }[];
   };
-  readonly views: Set<{ location: 'panel' | 'view'; connection: ViewConnection; webview: vscode.Webview; panel?: vscode.WebviewPanel }>;
+  readonly views: Set<SessionView>;
+}
+
+/** One of a session's views. */
+interface SessionView {
+  readonly location: 'panel' | 'view';
+  readonly connection: ViewConnection;
+  readonly webview: vscode.Webview;
+  readonly panel?: vscode.WebviewPanel;
 }
 
 let seq = 2_000_000;
@@ -92,14 +100,19 @@ suite('Commands: several instances, Reload App, Show Log', () => {
     await api.closeApp(second.label);
   });
 
+  /** Opens `app` in the side view; resolves once VS Code has resolved the view (the app is attached then). */
+  async function openInSideView(app: string): Promise<{ session: Session; view: SessionView }> {
+    const session = await vscode.commands.executeCommand<Session>('simul.openApp', app, 'view');
+    const inSideView = () => [...session.views].find((v) => v.location === 'view');
+    await until(() => inSideView() !== undefined, `${session.label} is in the side view`);
+    const view = inSideView();
+    assert.ok(view);
+    return { session, view };
+  }
+
   test('an app put in the side view draws the first snapshot its page carries, with the script inline, as a panel does', async () => {
-    const session = await vscode.commands.executeCommand<Session>('simul.openApp', 'cmd-notes', 'view');
+    const { session, view } = await openInSideView('cmd-notes');
     try {
-      // VS Code resolves the side view when it first shows it: the app is attached then.
-      const inSideView = () => [...session.views].find((v) => v.location === 'view');
-      await until(() => inSideView() !== undefined, `${session.label} is in the side view`);
-      const view = inSideView();
-      assert.ok(view);
       await until(() => pageLoaded(view.connection.statistics()), `${session.label}'s side view page loaded and has its tree`);
       const stats = view.connection.statistics();
       assert.equal(stats.snapshotsInlined, 1, 'the first snapshot was not in the side view page\'s HTML');
@@ -114,12 +127,8 @@ suite('Commands: several instances, Reload App, Show Log', () => {
   });
 
   test('an app of kinds with a static form, put in the side view, shows its first frame as HTML, and its script takes over', async () => {
-    const session = await vscode.commands.executeCommand<Session>('simul.openApp', 'concurrent-clicks', 'view');
+    const { session, view } = await openInSideView('concurrent-clicks');
     try {
-      const inSideView = () => [...session.views].find((v) => v.location === 'view');
-      await until(() => inSideView() !== undefined, `${session.label} is in the side view`);
-      const view = inSideView();
-      assert.ok(view);
       const html = view.webview.html;
       assert.match(html, /<main id="root" aria-busy="true"><div class="simul-control" /, 'the first frame is in the page');
       assert.match(html, /<meta name="simul-boot-script" content="[^"]+\/out\/webview\/main\.js">/);
